@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The userspace data path: ESP (ipsec/esp.h), the built-in PPP (ppp/) and a
+ * TUN device. Every L2TP byte, control or data, leaves inside our ESP on UDP
+ * 4500; without an outbound SA nothing is sent (fail closed).
+ *
+ *   TUN read -> [inner UDP | L2TP data hdr | PPP hdr | IP packet] built in
+ *   headroom -> esp_encrypt -> UDP 4500
+ *   UDP 4500 -> esp_decrypt -> inner UDP -> engine (L2TP core) -> PPP frame
+ *   -> ppp_rx -> IP packet -> TUN write
+ *
+ * Buffers are fixed in the struct: no allocation per packet.
+ */
+#include <errno.h>
+#include <glib-unix.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core-timer.h"
+#include "datapath.h"
+#include "os.h"
+
+/* inner UDP 8 + L2TP data header (at most 16) + PPP 4, rounded up */
+#define DP_HEADROOM 32
+#define DP_PKT_MAX  2048
+/* ESP header + IV + padding + trailer + ICV, generously */
+#define DP_ESP_SLACK 96
+/* TUN reads per wakeup before yielding to the main loop */
+#define DP_BATCH 64
+
+struct dp_user {
+	struct vpn_datapath base;
+	struct vpn_dp_host host;
+	const struct vpn_profile *profile;
+
+	struct esp_sa *out;
+	uint32_t out_pair_spi_in; /* inbound SPI negotiated together with out */
+	struct esp_sa *in[2];	  /* [0] newest; [1] kept through a rekey grace period */
+
+	struct l2tp_tunnel *tunnel;
+	struct ppp *ppp;
+	struct core_timer ppp_timer;
+	bool ppp_done; /* a terminal event was seen */
+	bool ip_up, ipv6_up;
+
+	int tun_fd;
+	guint tun_watch;
+	char ifname[16];
+	int ifindex;
+
+	struct vpn_dp_stats st;
+	uint8_t pkt[DP_HEADROOM + DP_PKT_MAX];
+	uint8_t esp[DP_HEADROOM + DP_PKT_MAX + DP_ESP_SLACK];
+	uint8_t dec[DP_PKT_MAX + DP_ESP_SLACK];
+};
+
+static struct dp_user *to_user(struct vpn_datapath *dp)
+{
+	return (struct dp_user *)dp;
+}
+
+/* Encrypt [inner UDP | payload] at p (len bytes) and send it. */
+static int seal_and_send(struct dp_user *u, const uint8_t *p, size_t len)
+{
+	size_t out_len;
+	int r;
+
+	if (!u->out)
+		return -ENOTCONN;
+	r = esp_encrypt(u->out, 17, p, len, u->esp, sizeof(u->esp), &out_len);
+	if (r) {
+		log_msg(u->host.log, LOG_LVL_WARN, "esp: encrypt failed (%d), packet dropped", r);
+		return r;
+	}
+	u->host.send_natt(u->host.ctx, u->esp, out_len);
+	return 0;
+}
+
+static int dp_l2tp_send(struct vpn_datapath *dp, const uint8_t *pkt, size_t len)
+{
+	struct dp_user *u = to_user(dp);
+
+	if (len > DP_PKT_MAX)
+		return -EMSGSIZE;
+	if (!u->out)
+		return -ENOTCONN;
+	memcpy(u->pkt + ESP_UDP_HDR_LEN, pkt, len);
+	esp_udp_l2tp_header(u->pkt, len);
+	return seal_and_send(u, u->pkt, ESP_UDP_HDR_LEN + len);
+}
+
+static struct esp_sa *new_sa(struct dp_user *u, const struct ipsec_child_sa *sa, bool out)
+{
+	struct esp_sa_config c = {
+		.spi = out ? sa->spi_out : sa->spi_in,
+		.esp_transform = sa->esp_transform,
+		.key_bits = sa->key_bits,
+		.auth_alg = sa->auth_alg,
+		.keymat = out ? sa->keymat_out->data : sa->keymat_in->data,
+		.keymat_len = out ? sa->keymat_out->len : sa->keymat_in->len,
+		.dir = out ? ESP_DIR_OUTBOUND : ESP_DIR_INBOUND,
+		.rnd = u->host.rnd,
+	};
+
+	return esp_sa_new(&c);
+}
+
+static int dp_add_sa(struct vpn_datapath *dp, const struct ipsec_child_sa *sa,
+		     const struct vpn_dp_flow *flow)
+{
+	struct dp_user *u = to_user(dp);
+	struct esp_sa *in = new_sa(u, sa, false), *out = new_sa(u, sa, true);
+
+	if (!in || !out) {
+		esp_sa_free(in);
+		esp_sa_free(out);
+		return -EINVAL;
+	}
+	esp_sa_free(u->in[1]);
+	u->in[1] = u->in[0];
+	u->in[0] = in;
+	esp_sa_free(u->out);
+	u->out = out;
+	u->out_pair_spi_in = sa->spi_in;
+	return 0;
+}
+
+static void dp_del_sa(struct vpn_datapath *dp, uint32_t spi_in)
+{
+	struct dp_user *u = to_user(dp);
+
+	for (int i = 0; i < 2; i++) {
+		if (u->in[i] && esp_sa_spi(u->in[i]) == spi_in) {
+			esp_sa_free(u->in[i]);
+			u->in[i] = NULL;
+		}
+	}
+	if (!u->in[0]) {
+		u->in[0] = u->in[1];
+		u->in[1] = NULL;
+	}
+	if (u->out && u->out_pair_spi_in == spi_in) {
+		esp_sa_free(u->out);
+		u->out = NULL;
+	}
+}
+
+static void dp_esp_rx(struct vpn_datapath *dp, const uint8_t *pkt, size_t len)
+{
+	struct dp_user *u = to_user(dp);
+	uint32_t spi = len >= 4 ? get_u32(pkt) : 0;
+	struct esp_sa *sa = NULL;
+	const uint8_t *payload;
+	size_t out_len, plen;
+	uint16_t sport, dport;
+	uint8_t nh;
+	int r;
+
+	for (int i = 0; i < 2; i++)
+		if (u->in[i] && esp_sa_spi(u->in[i]) == spi)
+			sa = u->in[i];
+	if (!sa)
+		return; /* unknown SPI: not ours, or an SA already deleted */
+	r = esp_decrypt(sa, pkt, len, u->dec, sizeof(u->dec), &out_len, &nh);
+	if (r) {
+		if (r != -ENODATA)
+			log_msg(u->host.log, LOG_LVL_DEBUG, "esp: dropped inbound packet (%d)", r);
+		return;
+	}
+	u->host.esp_alive(u->host.ctx);
+	if (nh != 17 || esp_udp_inner_parse(u->dec, out_len, &sport, &dport, &payload, &plen) ||
+	    dport != ESP_UDP_L2TP_PORT)
+		return; /* the SA's selectors allow only L2TP */
+	u->host.l2tp_rx(u->host.ctx, payload, plen);
+}
+
+/* ---- PPP ---- */
+
+static void ppp_rearm(struct dp_user *u)
+{
+	if (u->ppp)
+		core_timer_arm(&u->ppp_timer, ppp_next_timeout(u->ppp));
+}
+
+static void ppp_timer_fired(void *ctx, uint64_t now)
+{
+	struct dp_user *u = ctx;
+
+	ppp_tick(u->ppp, now);
+	ppp_rearm(u);
+}
+
+/* A PPP frame from the core: L2TP data header in front, inner UDP, ESP. */
+static void on_ppp_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct dp_user *u = ctx;
+	size_t l2tp_len;
+
+	if (l2tp_session_send_ppp(u->tunnel, frame, len, u->pkt + ESP_UDP_HDR_LEN,
+				  sizeof(u->pkt) - ESP_UDP_HDR_LEN, &l2tp_len))
+		return;
+	esp_udp_l2tp_header(u->pkt, l2tp_len);
+	(void)seal_and_send(u, u->pkt, ESP_UDP_HDR_LEN + l2tp_len);
+}
+
+static void on_ppp_event(void *ctx, const struct ppp_event *ev)
+{
+	struct dp_user *u = ctx;
+
+	switch (ev->type) {
+	case PPP_EV_IPCP_UP:
+		u->ip_up = true;
+		break;
+	case PPP_EV_IPV6CP_UP:
+		u->ipv6_up = true;
+		break;
+	case PPP_EV_LINK_DOWN:
+		u->ip_up = u->ipv6_up = false;
+		break;
+	case PPP_EV_AUTH_FAILED:
+	case PPP_EV_FAILED:
+	case PPP_EV_LINK_DEAD:
+	case PPP_EV_TERMINATED:
+		u->ip_up = u->ipv6_up = false;
+		u->ppp_done = true;
+		break;
+	case PPP_EV_LCP_UP:
+	case PPP_EV_AUTH_OK:
+		break;
+	}
+	u->host.ppp_event(u->host.ctx, ev);
+}
+
+static void on_ppp_deliver(void *ctx, const uint8_t *pkt, size_t len, bool is_ipv6)
+{
+	struct dp_user *u = ctx;
+
+	if (write(u->tun_fd, pkt, len) == (ssize_t)len) {
+		u->st.packets_in++;
+		u->st.bytes_in += len;
+	}
+}
+
+static const struct ppp_callbacks ppp_cb = {
+	.send = on_ppp_send,
+	.event = on_ppp_event,
+	.deliver_ip = on_ppp_deliver,
+};
+
+static int dp_ppp_start(struct vpn_datapath *dp, struct l2tp_tunnel *tunnel)
+{
+	struct dp_user *u = to_user(dp);
+	const struct vpn_profile *p = u->profile;
+	g_autofree char *user =
+		p->domain ? g_strdup_printf("%s\\%s", p->domain, p->user) : g_strdup(p->user);
+	struct ppp_config c;
+
+	if (u->ppp)
+		return -EALREADY;
+	ppp_config_init(&c);
+	c.username = user;
+	c.password = p->password;
+	c.allowed_auth = PPP_AUTH_ALL;
+	if (p->refuse_pap)
+		c.allowed_auth &= ~(unsigned)PPP_AUTH_PAP;
+	if (p->refuse_chap)
+		c.allowed_auth &= ~(unsigned)PPP_AUTH_CHAP_MD5;
+	if (p->refuse_mschapv2)
+		c.allowed_auth &= ~(unsigned)PPP_AUTH_MSCHAPV2;
+	c.mru = (uint16_t)p->mru;
+	c.echo_interval_ms = p->lcp_echo_interval_s * 1000;
+	c.echo_failure = p->lcp_echo_failure;
+	c.want_dns = true;
+	c.want_ipv6 = false; /* the tunnel gets IPv4 routes only */
+	u->tunnel = tunnel;
+	u->ppp = ppp_new(&c, &ppp_cb, u, u->host.rnd, u->host.log);
+	if (!u->ppp)
+		return -ENOMEM;
+	ppp_start(u->ppp, engine_now_ms());
+	ppp_rearm(u);
+	return 0;
+}
+
+static void dp_ppp_rx(struct vpn_datapath *dp, const uint8_t *frame, size_t len)
+{
+	struct dp_user *u = to_user(dp);
+
+	if (!u->ppp)
+		return;
+	(void)ppp_rx(u->ppp, frame, len, engine_now_ms());
+	ppp_rearm(u);
+}
+
+static bool dp_ppp_close(struct vpn_datapath *dp)
+{
+	struct dp_user *u = to_user(dp);
+
+	if (!u->ppp || u->ppp_done)
+		return false;
+	ppp_close(u->ppp, engine_now_ms());
+	ppp_rearm(u);
+	return !u->ppp_done;
+}
+
+/* ---- TUN ---- */
+
+/* One IP packet from the TUN at u->pkt + DP_HEADROOM: headers go in front of it. */
+static void tun_packet(struct dp_user *u, size_t len)
+{
+	uint8_t *ip = u->pkt + DP_HEADROOM;
+	bool v6 = (ip[0] >> 4) == 6;
+	size_t ppp_hl = ppp_ip_header_len(u->ppp);
+	int l2tp_hl = l2tp_data_header_len(u->tunnel);
+	uint8_t *start;
+	size_t frame_len = ppp_hl + len;
+
+	if (v6 ? !u->ipv6_up : !u->ip_up)
+		return;
+	if (l2tp_hl < 0 || ESP_UDP_HDR_LEN + (size_t)l2tp_hl + ppp_hl > DP_HEADROOM ||
+	    len > ppp_get_mtu(u->ppp))
+		return;
+	start = ip - ppp_hl - (size_t)l2tp_hl - ESP_UDP_HDR_LEN;
+	ppp_write_ip_header(u->ppp, ip - ppp_hl, v6);
+	if (l2tp_write_data_header(u->tunnel, start + ESP_UDP_HDR_LEN, frame_len) < 0)
+		return;
+	esp_udp_l2tp_header(start, (size_t)l2tp_hl + frame_len);
+	if (seal_and_send(u, start, ESP_UDP_HDR_LEN + (size_t)l2tp_hl + frame_len) == 0) {
+		u->st.packets_out++;
+		u->st.bytes_out += len;
+	}
+}
+
+static gboolean tun_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct dp_user *u = data;
+
+	for (int i = 0; i < DP_BATCH; i++) {
+		ssize_t n = read(fd, u->pkt + DP_HEADROOM, DP_PKT_MAX);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (u->ppp && u->out)
+			tun_packet(u, (size_t)n);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static bool dp_get_interface(struct vpn_datapath *dp, char ifname[16], int *ifindex)
+{
+	struct dp_user *u = to_user(dp);
+
+	g_strlcpy(ifname, u->ifname, 16);
+	*ifindex = u->ifindex;
+	return true;
+}
+
+static void dp_get_stats(struct vpn_datapath *dp, struct vpn_dp_stats *st)
+{
+	*st = to_user(dp)->st;
+}
+
+static void dp_free(struct vpn_datapath *dp)
+{
+	struct dp_user *u = to_user(dp);
+
+	core_timer_cancel(&u->ppp_timer);
+	ppp_free(u->ppp);
+	if (u->tun_watch)
+		g_source_remove(u->tun_watch);
+	if (u->tun_fd >= 0)
+		close(u->tun_fd);
+	esp_sa_free(u->out);
+	esp_sa_free(u->in[0]);
+	esp_sa_free(u->in[1]);
+	secure_wipe(u->pkt, sizeof(u->pkt));
+	secure_wipe(u->dec, sizeof(u->dec));
+	g_free(u);
+}
+
+static const struct vpn_datapath_ops userspace_ops = {
+	.name = "userspace",
+	.add_sa = dp_add_sa,
+	.del_sa = dp_del_sa,
+	.esp_rx = dp_esp_rx,
+	.l2tp_send = dp_l2tp_send,
+	.ppp_start = dp_ppp_start,
+	.ppp_rx = dp_ppp_rx,
+	.ppp_close = dp_ppp_close,
+	.get_interface = dp_get_interface,
+	.get_stats = dp_get_stats,
+	.free = dp_free,
+};
+
+struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, const char *ifname,
+					  const struct vpn_dp_host *host, GError **error)
+{
+	struct dp_user *u = g_new0(struct dp_user, 1);
+
+	u->base.ops = &userspace_ops;
+	u->host = *host;
+	u->profile = profile;
+	core_timer_init(&u->ppp_timer, ppp_timer_fired, u);
+	u->tun_fd = os_tun_open(ifname, u->ifname, &u->ifindex, error);
+	if (u->tun_fd < 0) {
+		g_free(u);
+		return NULL;
+	}
+	u->tun_watch = g_unix_fd_add(u->tun_fd, G_IO_IN, tun_readable, u);
+	return &u->base;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The TUN device of the userspace data path: IP packets without a packet
+ * information header (IFF_NO_PI). Closing the fd removes the device and, with
+ * it, its addresses and routes, which is also what happens if we crash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "os.h"
+
+int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
+{
+	struct ifreq ifr = {0};
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot open /dev/net/tun: %s (load the tun module, run as root)",
+			    g_strerror(errno));
+		return -1;
+	}
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int err = errno;
+
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+			    "cannot create TUN device `%s': %s%s", name, g_strerror(err),
+			    err == EBUSY ? " (the name is in use; pick another with --ifname)"
+					 : "");
+		close(fd);
+		return -1;
+	}
+	g_strlcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+	*ifindex = (int)if_nametoindex(ifname);
+	if (!*ifindex) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "TUN device `%s' vanished",
+			    ifname);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
