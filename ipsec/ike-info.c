@@ -226,6 +226,10 @@ bool ike_info_rx_clear(struct ike_sa *sa, const struct isakmp_msg *m, uint64_t n
 			continue;
 		log_msg(&sa->log, LOG_LVL_INFO, "ike: cleartext notification %u from the server",
 			n->notify_type);
+		/* INVALID-COOKIE (4) in clear is about a stale exchange of an earlier
+		 * attempt (seen from SoftEther after a failed one): not ours to end on. */
+		if (n->notify_type == 4)
+			continue;
 		if (n->notify_type == ISAKMP_N_NO_PROPOSAL_CHOSEN && p->state == P1_MM1_SENT) {
 			if (sa->cfg.probe) {
 				struct ike_event ev = {.type = IKE_EV_PROBE_RESULT};
@@ -262,8 +266,10 @@ bool ike_info_rx_clear(struct ike_sa *sa, const struct isakmp_msg *m, uint64_t n
 			ike_fail(sa, IKE_FAIL_PSK_MISMATCH, sa->detail);
 			return true;
 		}
-		snprintf(sa->detail, sizeof(sa->detail), "(notification %u)", n->notify_type);
-		ike_fail(sa, IKE_FAIL_PEER_ERROR, sa->detail);
+		/* Any other unauthenticated error: anyone can forge it, so remember it
+		 * for the failure message but let retransmission and timeout decide. */
+		snprintf(sa->detail, sizeof(sa->detail), "(last notification from the server: %u)",
+			 n->notify_type);
 		return true;
 	}
 	return false;
