@@ -44,6 +44,9 @@ static const struct cli_option opt_no_dns = {"no-dns",	0,    OPT_FLAG,
 					     A(no_dns), NULL, "leave the DNS configuration alone"};
 static const struct cli_option opt_verbose = {"verbose",  'v',	OPT_FLAG,
 					      A(verbose), NULL, "log protocol details to stderr"};
+static const struct cli_option opt_timing = {
+	"timing",  0,	 OPT_FLAG,
+	A(timing), NULL, "after each stage, print wall and CPU milliseconds since start"};
 static const struct cli_option opt_json = {"json",  0,	  OPT_FLAG,
 					   A(json), NULL, "print JSON instead of a table"};
 static const struct cli_option opt_legacy = {"legacy",	0,    OPT_FLAG,
@@ -58,7 +61,7 @@ struct cli_command {
 	const char *positional; /* "[NAME]" or NULL */
 	size_t positional_off;
 	const char *summary;
-	const struct cli_option *opts[8];
+	const struct cli_option *opts[10];
 	bool needs_config;
 };
 
@@ -69,7 +72,7 @@ static const struct cli_command commands[] = {
 	 0,
 	 "connect and stay in the foreground until SIGINT/SIGTERM or failure",
 	 {&opt_config, &opt_ifname, &opt_data_path, &opt_secrets_fd, &opt_no_dns, &opt_run_dir,
-	  &opt_verbose},
+	  &opt_verbose, &opt_timing},
 	 true},
 	{"status",
 	 CLI_STATUS,

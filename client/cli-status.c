@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "os.h"
 
 #define DISCONNECT_WAIT_MS 20000
 #define DISCONNECT_POLL_MS 50
@@ -31,7 +32,7 @@ static GPtrArray *running(const char *run_dir)
 		name = g_strndup(f, strlen(f) - 5);
 		path = vpn_control_path(run_dir, name);
 		g_free(vpn_control_query(path, "status", &error));
-		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+		if (g_error_matches(error, OS_ERROR, ECONNREFUSED)) {
 			unlink(path);
 			continue;
 		}

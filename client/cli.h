@@ -28,7 +28,7 @@ struct cli_args {
 	const char *run_dir; /* control sockets; default /run/l2tp-ipsec */
 	enum vpn_data_path data_path;
 	int secrets_fd; /* -1: none */
-	bool json, verbose, legacy, no_dns;
+	bool json, verbose, legacy, no_dns, timing;
 };
 
 /* Exit statuses. */

@@ -2,8 +2,8 @@
 /*
  * The one table of profile keys: name, kind, where it goes, and its check.
  * NetworkManager-l2tp's names first (shared/nm-service-defines.h), then our
- * own (hostname, tunnel-secret, dpd-interval, never-default, routes, ifname,
- * data-path). A key NM-l2tp knows but we cannot honour is an error that says
+ * own (hostname, tunnel-secret, dpd-interval, never-default, routes, ipv6,
+ * ifname, data-path). A key NM-l2tp knows but we cannot honour is an error that says
  * so rather than being silently ignored.
  */
 #include <arpa/inet.h>
@@ -104,6 +104,8 @@ static const struct key_def keys[] = {
 	{"machine-certpass", K_UNSUPPORTED, 0, 0, 0, "certificate authentication is not supported"},
 	{"never-default", K_BOOL, F(never_default)},
 	{"routes", K_ROUTES},
+	/* NM keeps this as the connection's ipv6.method (ignore/disabled = no); here a key */
+	{"ipv6", K_BOOL, F(ipv6)},
 	{"ifname", K_STRING, F(ifname)},
 	{"data-path", K_DATA_PATH},
 	{"service-type", K_IGNORED},

@@ -28,6 +28,7 @@ struct vpn_profile *vpn_profile_new(void)
 	p->lcp_echo_failure = 4;
 	p->refuse_mschap = true; /* MS-CHAPv1 is not implemented by the built-in PPP */
 	p->data_path = VPN_DATA_PATH_AUTO;
+	p->ipv6 = true;
 	return p;
 }
 

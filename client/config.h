@@ -62,6 +62,7 @@ struct vpn_profile {
 	bool refuse_pap, refuse_chap, refuse_mschap, refuse_mschapv2, refuse_eap;
 
 	bool never_default;
+	bool ipv6; /* negotiate IPV6CP: link-local IPv6 inside the tunnel when the server offers it */
 	struct vpn_route routes[VPN_MAX_ROUTES];
 	unsigned n_routes;
 	char *ifname;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib-unix.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "os.h"
 
 #define CONTROL_TIMEOUT_S 3
 
@@ -32,8 +32,8 @@ static bool make_addr(const char *path, struct sockaddr_un *sun, GError **error)
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun->sun_path)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
-			    "control socket path too long: %s", path);
+		g_set_error(error, OS_ERROR, ENAMETOOLONG, "control socket path too long: %s",
+			    path);
 		return false;
 	}
 	strcpy(sun->sun_path, path);
@@ -50,8 +50,7 @@ static int connect_to(const char *path, GError **error)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", path,
-			    g_strerror(errno));
+		g_set_error(error, OS_ERROR, errno, "%s: %s", path, g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -72,8 +71,7 @@ char *vpn_control_query(const char *path, const char *request, GError **error)
 	if (fd < 0)
 		return NULL;
 	if (write(fd, line, strlen(line)) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", path,
-			    g_strerror(errno));
+		g_set_error(error, OS_ERROR, errno, "%s: %s", path, g_strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -81,7 +79,7 @@ char *vpn_control_query(const char *path, const char *request, GError **error)
 		g_string_append_len(reply, buf, n);
 	close(fd);
 	if (!reply->len || reply->str[reply->len - 1] != '\n') {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: no answer", path);
+		g_set_error(error, OS_ERROR, ETIMEDOUT, "%s: no answer", path);
 		return NULL;
 	}
 	g_string_truncate(reply, reply->len - 1);
@@ -141,8 +139,8 @@ struct vpn_control *vpn_control_new(const char *run_dir, const char *name,
 	int fd, r;
 
 	if (g_mkdir_with_parents(run_dir, 0700) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "cannot create %s: %s",
-			    run_dir, g_strerror(errno));
+		g_set_error(error, OS_ERROR, errno, "cannot create %s: %s", run_dir,
+			    g_strerror(errno));
 		return NULL;
 	}
 	if (!make_addr(path, &sun, error))
@@ -150,7 +148,7 @@ struct vpn_control *vpn_control_new(const char *run_dir, const char *name,
 	fd = connect_to(path, NULL);
 	if (fd >= 0) {
 		close(fd);
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+		g_set_error(error, OS_ERROR, EEXIST,
 			    "a connection named `%s' is already running (see `l2tp-ipsec status')",
 			    name);
 		return NULL;
@@ -161,8 +159,7 @@ struct vpn_control *vpn_control_new(const char *run_dir, const char *name,
 	r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (r < 0 || listen(fd, 4) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s: %s", path,
-			    g_strerror(errno));
+		g_set_error(error, OS_ERROR, errno, "%s: %s", path, g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -172,7 +169,7 @@ struct vpn_control *vpn_control_new(const char *run_dir, const char *name,
 	c->path = g_steal_pointer(&path);
 	c->ops = *ops;
 	c->ctx = ctx;
-	c->watch = g_unix_fd_add(fd, G_IO_IN, incoming, c);
+	c->watch = os_watch_add(fd, G_IO_IN, incoming, c);
 	return c;
 }
 

@@ -9,7 +9,7 @@
 #ifndef L2I_CLIENT_CONTROL_H
 #define L2I_CLIENT_CONTROL_H
 
-#include <gio/gio.h>
+#include <glib.h>
 #include <stdbool.h>
 
 struct vpn_control_ops {

@@ -48,6 +48,7 @@ struct vpn_dp_flow {
 	bool natt;			  /* ESP in UDP (RFC 3948) */
 	uint16_t local_port, remote_port; /* of the UDP 4500 socket, host order */
 	int natt_fd; /* the engine's UDP 4500 socket (kernel: set UDP_ENCAP_ESPINUDP on it) */
+	int ike_fd;  /* the engine's UDP 500 socket (kernel: exempt from IPsec policies) */
 };
 
 struct vpn_dp_stats {
@@ -73,8 +74,10 @@ struct vpn_datapath_ops {
 	void (*ppp_rx)(struct vpn_datapath *dp, const uint8_t *frame, size_t len);
 	/* Orderly PPP close; a terminal ppp_event follows. False: nothing to close. */
 	bool (*ppp_close)(struct vpn_datapath *dp);
-	/* The network interface carrying the tunnel: name and index (after PPP started). */
-	bool (*get_interface)(struct vpn_datapath *dp, char ifname[16], int *ifindex);
+	/* The network interface carrying the tunnel: name, index and the largest IP packet the
+	 * link carries (our MTU capped by the server's MRU), after IPCP. */
+	bool (*get_interface)(struct vpn_datapath *dp, char ifname[16], int *ifindex,
+			      unsigned *mtu);
 	void (*get_stats)(struct vpn_datapath *dp, struct vpn_dp_stats *st);
 	/* Stops everything at once (no goodbyes), releases keys and the interface. */
 	void (*free)(struct vpn_datapath *dp);
@@ -87,5 +90,12 @@ struct vpn_datapath {
 /* ifname may hold "%d". NULL with error set. */
 struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, const char *ifname,
 					  const struct vpn_dp_host *host, GError **error);
+
+/* The kernel path: XFRM, kernel L2TP and pppd with our plugin. NULL with error set (the reason,
+ * e.g. "the kernel has no ESP (module esp4)") when a piece is missing. */
+struct vpn_datapath *vpn_dp_kernel_new(const struct vpn_profile *profile,
+				       const struct vpn_dp_host *host, GError **error);
+/* Whether vpn_dp_kernel_new() would work; *reason (g_free) says why not. */
+bool vpn_dp_kernel_usable(char **reason);
 
 #endif

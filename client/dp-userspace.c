@@ -43,6 +43,7 @@ struct dp_user {
 	struct core_timer ppp_timer;
 	bool ppp_done; /* a terminal event was seen */
 	bool ip_up, ipv6_up;
+	bool ipv6_ok; /* IPV6CP worth negotiating: the profile wants it and the TUN can carry it */
 
 	int tun_fd;
 	guint tun_watch;
@@ -272,7 +273,7 @@ static int dp_ppp_start(struct vpn_datapath *dp, struct l2tp_tunnel *tunnel)
 	c.echo_interval_ms = p->lcp_echo_interval_s * 1000;
 	c.echo_failure = p->lcp_echo_failure;
 	c.want_dns = true;
-	c.want_ipv6 = false; /* the tunnel gets IPv4 routes only */
+	c.want_ipv6 = u->ipv6_ok;
 	u->tunnel = tunnel;
 	u->ppp = ppp_new(&c, &ppp_cb, u, u->host.rnd, u->host.log);
 	if (!u->ppp)
@@ -348,10 +349,13 @@ static gboolean tun_readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static bool dp_get_interface(struct vpn_datapath *dp, char ifname[16], int *ifindex)
+static bool dp_get_interface(struct vpn_datapath *dp, char ifname[16], int *ifindex,
+			     unsigned *mtu)
 {
 	struct dp_user *u = to_user(dp);
 
+	/* larger packets would be dropped in tun_packet: the server's MRU bounds the TUN */
+	*mtu = MIN(u->profile->mtu, u->ppp ? ppp_get_mtu(u->ppp) : 1500u);
 	g_strlcpy(ifname, u->ifname, 16);
 	*ifindex = u->ifindex;
 	return true;
@@ -394,6 +398,29 @@ static const struct vpn_datapath_ops userspace_ops = {
 	.free = dp_free,
 };
 
+/* No kernel-made link-local address on the TUN: IPv6 is there only when IPV6CP gives it. */
+static bool ipv6_prepare(struct dp_user *u)
+{
+	g_autoptr(GError) why = NULL;
+	bool ok = os_net_ipv6_prepare(u->ifindex, u->ifname, &why);
+
+	if (!u->profile->ipv6)
+		return false;
+	if (!ok) {
+		log_msg(u->host.log, LOG_LVL_INFO, "IPv6 inside the tunnel is off: %s",
+			why->message);
+		return false;
+	}
+	if (u->profile->mtu < 1280) {
+		log_msg(u->host.log, LOG_LVL_INFO,
+			"IPv6 inside the tunnel is off: it needs an MTU of at least 1280 (profile "
+			"mtu=%u)",
+			u->profile->mtu);
+		return false;
+	}
+	return true;
+}
+
 struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, const char *ifname,
 					  const struct vpn_dp_host *host, GError **error)
 {
@@ -408,6 +435,7 @@ struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, con
 		g_free(u);
 		return NULL;
 	}
-	u->tun_watch = g_unix_fd_add(u->tun_fd, G_IO_IN, tun_readable, u);
+	u->tun_watch = os_watch_add(u->tun_fd, G_IO_IN, tun_readable, u);
+	u->ipv6_ok = ipv6_prepare(u);
 	return &u->base;
 }

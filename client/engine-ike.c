@@ -37,7 +37,8 @@ void engine_ike_config(const struct vpn_profile *p, struct ike_config *c)
 	c->remote_id = p->ipsec_remote_id;
 	c->dpd_interval_s = p->dpd_interval_s;
 	c->initial_contact = true;
-	/* the userspace path sends ESP only on UDP 4500 (fail closed, one socket to guard) */
+	/* the userspace path sends ESP only on UDP 4500 (fail closed, one socket to guard); the
+	 * kernel path follows the profile (engine_ike_start) */
 	c->force_encaps = true;
 }
 
@@ -109,6 +110,7 @@ static void child_up(struct vpn_engine *e, const struct ike_event *ev)
 		.local_port = e->local_port_natt,
 		.remote_port = ike_sa_peer_port(e->ike),
 		.natt_fd = e->fd4500,
+		.ike_fd = e->fd500,
 	};
 	int r = e->dp->ops->add_sa(e->dp, sa, &flow);
 
@@ -296,10 +298,13 @@ bool engine_ike_start(struct vpn_engine *e, GError **error)
 	e->fd4500 = os_udp_open(e->server_ip, 4500, 4500, NULL, &e->local_port_natt, error);
 	if (e->fd4500 < 0)
 		return false;
-	e->watch500 = g_unix_fd_add(e->fd500, G_IO_IN, socket_readable, e);
-	e->watch4500 = g_unix_fd_add(e->fd4500, G_IO_IN, socket_readable, e);
+	e->watch500 = os_watch_add(e->fd500, G_IO_IN, socket_readable, e);
+	e->watch4500 = os_watch_add(e->fd4500, G_IO_IN, socket_readable, e);
 
 	engine_ike_config(e->profile, &c);
+	/* the kernel path may send plain ESP (IP protocol 50) when no NAT is in between */
+	if (e->data_path == VPN_DATA_PATH_KERNEL)
+		c.force_encaps = e->profile->force_encaps;
 	memcpy(c.local_ip, &e->local_ip, 4);
 	memcpy(c.remote_ip, &e->server_ip, 4);
 	c.local_port = e->local_port;
@@ -317,9 +322,11 @@ bool engine_ike_start(struct vpn_engine *e, GError **error)
 		g_autofree char *local = engine_ip_str(e->local_ip);
 		g_autofree char *server = engine_ip_str(e->server_ip);
 
-		engine_set_state(e, VPN_STATE_IKE_PHASE1,
-				 "IKE from %s port %u to %s port 500 (%s data path)", local,
-				 e->local_port, server, e->dp->ops->name);
+		g_autofree char *path = e->dp_note ? g_strdup(e->dp_note)
+						    : g_strdup_printf("%s data path", e->dp->ops->name);
+
+		engine_set_state(e, VPN_STATE_IKE_PHASE1, "IKE from %s port %u to %s port 500 (%s)",
+				 local, e->local_port, server, path);
 	}
 	if (ike_sa_start(e->ike, engine_now_ms())) {
 		g_set_error(error, VPN_CONFIG_ERROR, VPN_CONFIG_ERROR_INVALID, "cannot start IKE");

@@ -22,6 +22,7 @@ struct vpn_engine {
 	struct vpn_profile *profile;
 	char *ifname;
 	enum vpn_data_path data_path;
+	char *dp_note; /* why auto chose this data path (NULL when the profile or CLI chose) */
 	bool no_dns;
 	char *state_dir;
 	char *resolv_conf;
@@ -70,6 +71,8 @@ struct vpn_engine {
 	struct os_dns *dns;
 	struct vpn_ip_config ip;
 	bool ip_applied;
+	bool ipv6_negotiated; /* IPV6CP up: the identifiers below wait for IPv4 to be applied */
+	uint8_t ipv6_ifid[8], ipv6_peer_ifid[8];
 	uint64_t up_since_ms;
 
 	/* for status */
@@ -101,6 +104,13 @@ void engine_l2tp_rx(void *ctx, const uint8_t *pkt, size_t len);
 /* engine-net.c */
 void engine_ppp_event(void *ctx, const struct ppp_event *ev);
 void engine_net_restore(struct vpn_engine *e);
+
+/* engine-ipv6.c */
+void engine_ipv6_up(struct vpn_engine *e, const struct ppp_event *ev);
+/* After IPv4 is applied: configures an IPv6 pair negotiated earlier; returns ", IPv6 ADDR"
+ * for the connected line, or "" (g_free). */
+char *engine_ipv6_apply_pending(struct vpn_engine *e);
+void engine_ipv6_forget(struct vpn_engine *e);
 
 /* engine-util.c */
 void engine_rand(void *ctx, void *buf, size_t len);

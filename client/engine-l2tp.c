@@ -47,7 +47,15 @@ static void l2tp_event(void *ctx, const struct l2tp_event *ev)
 		break;
 	case L2TP_EV_SESSION_DOWN:
 	case L2TP_EV_TUNNEL_DOWN:
-		if (ev->by_peer && !e->tearing_down)
+		if (ev->by_peer && !e->tearing_down && e->state == VPN_STATE_PPP_AUTH)
+			/* xl2tpd drops the session as soon as its pppd rejected us, often before
+			 * our PPP has seen the verdict */
+			engine_fail(e, e->state,
+				    "the server closed the L2TP %s during authentication as `%s' "
+				    "(result %u); check the user name and password",
+				    ev->type == L2TP_EV_SESSION_DOWN ? "session" : "tunnel",
+				    e->profile->user, ev->result_code);
+		else if (ev->by_peer && !e->tearing_down)
 			engine_fail(e, e->state,
 				    "the server closed the L2TP %s (result %u, error %u: %s)",
 				    ev->type == L2TP_EV_SESSION_DOWN ? "session" : "tunnel",
@@ -86,8 +94,11 @@ void engine_l2tp_rx(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct vpn_engine *e = ctx;
 
-	if (e->l2tp)
-		(void)l2tp_tunnel_rx(e->l2tp, pkt, len, engine_now_ms());
+	if (!e->l2tp)
+		return;
+	(void)l2tp_tunnel_rx(e->l2tp, pkt, len, engine_now_ms());
+	/* cheap when the deadline did not move (core_timer_arm) */
+	engine_l2tp_rearm(e);
 }
 
 bool engine_l2tp_start(struct vpn_engine *e)

@@ -11,12 +11,13 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *local = engine_ip_str(ev->local_addr);
 	g_autofree char *peer = engine_ip_str(ev->peer_addr);
-	g_autofree char *dns = NULL;
+	g_autofree char *dns = NULL, *v6 = NULL;
 	struct os_net_config nc = {0};
+	unsigned mtu = 0;
 	uint32_t servers[2];
 	unsigned n = 0;
 
-	if (!e->dp->ops->get_interface(e->dp, e->ip.ifname, &e->ip.ifindex)) {
+	if (!e->dp->ops->get_interface(e->dp, e->ip.ifname, &e->ip.ifindex, &mtu)) {
 		engine_fail(e, VPN_STATE_PPP_IPCP, "the tunnel interface is gone");
 		return;
 	}
@@ -24,13 +25,15 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 	e->ip.peer = ev->peer_addr;
 	e->ip.dns[0] = ev->dns1;
 	e->ip.dns[1] = ev->dns2;
-	e->ip.mtu = MIN(e->profile->mtu, 1500);
 	nc.ifindex = e->ip.ifindex;
 	nc.local = ev->local_addr;
 	nc.peer = ev->peer_addr;
+	e->ip.mtu = mtu ? mtu : MIN(e->profile->mtu, 1500);
 	nc.mtu = e->ip.mtu;
 	nc.gateway = e->server_ip;
 	nc.never_default = e->profile->never_default;
+	/* pppd has set the address and brought its interface up */
+	nc.link_ready = e->data_path == VPN_DATA_PATH_KERNEL;
 	nc.routes = e->profile->routes;
 	nc.n_routes = e->profile->n_routes;
 	e->net = os_net_apply(&nc, &error);
@@ -47,6 +50,8 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 		e->dns = os_dns_apply(e->profile->name, e->ip.ifindex, servers, n,
 				      !e->profile->never_default, e->resolv_conf, e->state_dir,
 				      &error);
+		if (e->dns && os_dns_note(e->dns))
+			log_msg(&e->log, LOG_LVL_INFO, "DNS: %s", os_dns_note(e->dns));
 		if (e->dns)
 			e->ip.dns_method = os_dns_method(e->dns);
 		else
@@ -55,9 +60,10 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 	}
 	e->ip_applied = true;
 	e->up_since_ms = engine_now_ms();
+	v6 = engine_ipv6_apply_pending(e);
 	dns = n ? engine_ip_str(servers[0]) : g_strdup("none");
-	engine_set_state(e, VPN_STATE_UP, "connected: address %s, peer %s, DNS %s%s%s on %s", local,
-			 peer, dns, n > 1 ? " +1" : "",
+	engine_set_state(e, VPN_STATE_UP, "connected: address %s, peer %s%s, DNS %s%s%s on %s",
+			 local, peer, v6, dns, n > 1 ? " +1" : "",
 			 e->profile->never_default ? ", default route unchanged"
 						   : ", default route",
 			 e->ip.ifname);
@@ -89,6 +95,7 @@ void engine_ppp_event(void *ctx, const struct ppp_event *ev)
 			apply_ip(e, ev);
 		break;
 	case PPP_EV_IPV6CP_UP:
+		engine_ipv6_up(e, ev);
 		break;
 	case PPP_EV_LINK_DOWN:
 		log_msg(&e->log, LOG_LVL_WARN, "PPP: the server restarted the link");
@@ -125,4 +132,5 @@ void engine_net_restore(struct vpn_engine *e)
 	os_net_restore(e->net);
 	e->net = NULL;
 	e->ip_applied = false;
+	engine_ipv6_forget(e);
 }

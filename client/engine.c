@@ -78,6 +78,7 @@ void vpn_engine_free(struct vpn_engine *e)
 	g_free(e->state_dir);
 	g_free(e->resolv_conf);
 	g_free(e->fail_msg);
+	g_free(e->dp_note);
 	g_free(e);
 }
 
@@ -113,6 +114,27 @@ static void dp_esp_alive(void *ctx)
 		ike_sa_notify_traffic(e->ike, engine_now_ms());
 }
 
+/* kernel when asked, or when auto finds every piece; userspace otherwise. Says which and why. */
+static struct vpn_datapath *data_path_new(struct vpn_engine *e, const struct vpn_dp_host *host,
+					  GError **error)
+{
+	g_autofree char *reason = NULL;
+
+	if (e->data_path == VPN_DATA_PATH_KERNEL)
+		return vpn_dp_kernel_new(e->profile, host, error);
+	if (e->data_path == VPN_DATA_PATH_AUTO) {
+		if (vpn_dp_kernel_usable(&reason)) {
+			e->data_path = VPN_DATA_PATH_KERNEL;
+			e->dp_note = g_strdup("kernel data path: XFRM ESP, kernel L2TP and pppd "
+					      "are usable");
+			return vpn_dp_kernel_new(e->profile, host, error);
+		}
+		e->dp_note = g_strdup_printf("userspace data path, as %s", reason);
+	}
+	e->data_path = VPN_DATA_PATH_USERSPACE;
+	return vpn_dp_userspace_new(e->profile, e->ifname, host, error);
+}
+
 bool vpn_engine_connect(struct vpn_engine *e, GError **error)
 {
 	struct vpn_dp_host host = {
@@ -135,13 +157,6 @@ bool vpn_engine_connect(struct vpn_engine *e, GError **error)
 			    "profile %s: secret `%s' is missing", e->profile->name, missing[0]);
 		return false;
 	}
-	if (e->data_path == VPN_DATA_PATH_KERNEL) {
-		g_set_error(error, VPN_CONFIG_ERROR, VPN_CONFIG_ERROR_UNSUPPORTED,
-			    "the kernel data path is not available in this build; use "
-			    "--data-path userspace");
-		return false;
-	}
-	e->data_path = VPN_DATA_PATH_USERSPACE;
 	g_mkdir_with_parents(e->state_dir, 0700);
 	if (!e->no_dns) {
 		g_autofree char *backup = os_resolv_backup_path(e->state_dir, e->resolv_conf);
@@ -151,7 +166,7 @@ bool vpn_engine_connect(struct vpn_engine *e, GError **error)
 			log_msg(&e->log, LOG_LVL_INFO, "restored %s left by an earlier run",
 				e->resolv_conf);
 	}
-	e->dp = vpn_dp_userspace_new(e->profile, e->ifname, &host, error);
+	e->dp = data_path_new(e, &host, error);
 	if (!e->dp)
 		return false;
 	if (!engine_ike_start(e, error)) {

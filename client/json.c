@@ -75,6 +75,25 @@ static void kv_ip(GString *s, const char *k, uint32_t a)
 	kv_str(s, k, a ? buf : NULL);
 }
 
+/* "ipv6": {"address": …, "prefix_len": 64, "peer": …} or null. */
+static void kv_ipv6(GString *s, const struct vpn_ip_config *ip)
+{
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+
+	key(s, "ipv6");
+	if (!ip || !ip->ipv6) {
+		g_string_append(s, "null");
+		return;
+	}
+	inet_ntop(AF_INET6, ip->local6, a, sizeof(a));
+	inet_ntop(AF_INET6, ip->peer6, p, sizeof(p));
+	g_string_append_c(s, '{');
+	kv_str(s, "address", a);
+	kv_u64(s, "prefix_len", 64);
+	kv_str(s, "peer", p);
+	g_string_append_c(s, '}');
+}
+
 char *vpn_status_to_json(const char *name, enum vpn_state state, const struct vpn_stats *st,
 			 const struct vpn_ip_config *ip)
 {
@@ -100,6 +119,7 @@ char *vpn_status_to_json(const char *name, enum vpn_state state, const struct vp
 		json_append_string(s, buf);
 	}
 	g_string_append_c(s, ']');
+	kv_ipv6(s, ip);
 	kv_str(s, "ike_suite", st->ike_suite);
 	kv_u64(s, "ike_lifetime", st->ike_lifetime_s);
 	kv_bool(s, "nat_t", st->nat_t);

@@ -138,11 +138,13 @@ int kernel_pppd_spawn(const struct kernel_pppd_cfg *cfg, int pppox_fd, struct ke
 	if (!cfg->password || cfg->password->len >= 256)
 		return -EINVAL;
 
-	/* fds: [0] secret read, [1] secret write, [2] report read, [3] report write, [4] pppox */
-	int fds[5] = {-1, -1, -1, -1, -1};
+	/* fds: [0] secret read, [1] secret write, [2] report read, [3] report write, [4] pppox,
+	 * [5] log read, [6] log write */
+	int fds[7] = {-1, -1, -1, -1, -1, -1, -1};
 	int err = 0;
 
-	if (pipe2(&fds[0], O_CLOEXEC) < 0 || pipe2(&fds[2], O_CLOEXEC) < 0) {
+	if (pipe2(&fds[0], O_CLOEXEC) < 0 || pipe2(&fds[2], O_CLOEXEC) < 0 ||
+	    (cfg->capture_log && pipe2(&fds[5], O_CLOEXEC) < 0)) {
 		err = -errno;
 		goto out;
 	}
@@ -153,13 +155,20 @@ int kernel_pppd_spawn(const struct kernel_pppd_cfg *cfg, int pppox_fd, struct ke
 	}
 	close(fds[1]);
 	fds[1] = -1;
+	/* Above the child's target numbers, so no dup2 below overwrites a source. */
 	int hi_secret = dup_high(fds[0]), hi_report = dup_high(fds[3]);
 	fds[4] = dup_high(pppox_fd);
 	close(fds[0]);
 	close(fds[3]);
 	fds[0] = hi_secret;
 	fds[3] = hi_report;
-	if (fds[0] < 0 || fds[3] < 0 || fds[4] < 0) {
+	if (fds[6] >= 0) {
+		int hi_log = dup_high(fds[6]);
+
+		close(fds[6]);
+		fds[6] = hi_log;
+	}
+	if (fds[0] < 0 || fds[3] < 0 || fds[4] < 0 || (cfg->capture_log && fds[6] < 0)) {
 		err = -errno;
 		goto out;
 	}
@@ -167,6 +176,10 @@ int kernel_pppd_spawn(const struct kernel_pppd_cfg *cfg, int pppox_fd, struct ke
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (cfg->capture_log) {
+		posix_spawn_file_actions_adddup2(&fa, fds[6], 1);
+		posix_spawn_file_actions_adddup2(&fa, fds[6], 2);
+	}
 	posix_spawn_file_actions_adddup2(&fa, fds[4], KERNEL_PPPD_FD_PPPOX);
 	posix_spawn_file_actions_adddup2(&fa, fds[0], KERNEL_PPPD_FD_SECRET);
 	posix_spawn_file_actions_adddup2(&fa, fds[3], KERNEL_PPPD_FD_REPORT);
@@ -181,6 +194,10 @@ int kernel_pppd_spawn(const struct kernel_pppd_cfg *cfg, int pppox_fd, struct ke
 	out->pid = pid;
 	out->report_fd = fds[2];
 	fds[2] = -1;
+	out->log_fd = fds[5];
+	if (fds[5] >= 0)
+		fcntl(fds[5], F_SETFL, O_NONBLOCK);
+	fds[5] = -1;
 out:
 	close_all(fds, ARRAY_SIZE(fds));
 	return err;
@@ -250,6 +267,8 @@ int kernel_pppd_parse_line(const char *line, size_t len, struct kernel_pppd_even
 			have_event = true;
 			if (key_is(v, vn, "phase"))
 				e.type = KERNEL_PPPD_EV_PHASE;
+			else if (key_is(v, vn, "auth"))
+				e.type = KERNEL_PPPD_EV_AUTH;
 			else if (key_is(v, vn, "ip-up"))
 				e.type = KERNEL_PPPD_EV_IP_UP;
 			else if (key_is(v, vn, "ip-down"))
@@ -263,6 +282,11 @@ int kernel_pppd_parse_line(const char *line, size_t len, struct kernel_pppd_even
 			have_value = true;
 		} else if (key_is(k, kn, "status")) {
 			ok = parse_int(v, vn, &e.status);
+			have_value = true;
+		} else if (key_is(k, kn, "method")) {
+			ok = vn > 0 && vn < sizeof(e.method);
+			if (ok)
+				memcpy(e.method, v, vn);
 			have_value = true;
 		} else if (key_is(k, kn, "ifname")) {
 			ok = vn > 0 && vn < sizeof(e.ifname);

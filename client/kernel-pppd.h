@@ -4,7 +4,7 @@
  *
  * The child gets three fds: the PPPoL2TP socket (`pppol2tp 3`), a pipe holding the password
  * (`l2i-secret-fd 4`, never on the command line) and the report pipe (`l2i-report-fd 5`).
- * pppd's own log goes to its stdout/stderr, which the child inherits.
+ * pppd's own log goes to its stdout/stderr: inherited, or a pipe (capture_log).
  */
 #ifndef L2I_KERNEL_PPPD_H
 #define L2I_KERNEL_PPPD_H
@@ -38,6 +38,9 @@ struct kernel_pppd_cfg {
 	const char *ipparam;			      /* NULL: none */
 	bool ipv6; /* false: noipv6 (the engine configures IPv4 only) */
 	bool debug;
+	/* pppd's stdout/stderr to a pipe (struct kernel_pppd.log_fd) instead of ours. The reader
+	 * must drain it: pppd blocks on a full pipe. */
+	bool capture_log;
 };
 
 /* Child-side fd numbers. */
@@ -51,6 +54,7 @@ int kernel_pppd_build_argv(const struct kernel_pppd_cfg *cfg, const char **argv,
 struct kernel_pppd {
 	pid_t pid;
 	int report_fd; /* read end, non-blocking, close-on-exec; the engine watches it */
+	int log_fd;    /* pppd's output with capture_log (same flags), else -1 */
 };
 
 /* Spawns pppd. pppox_fd stays open in the caller (close it after spawning if not needed).
@@ -61,6 +65,7 @@ int kernel_pppd_spawn(const struct kernel_pppd_cfg *cfg, int pppox_fd, struct ke
 
 enum kernel_pppd_event_type {
 	KERNEL_PPPD_EV_PHASE,
+	KERNEL_PPPD_EV_AUTH,
 	KERNEL_PPPD_EV_IP_UP,
 	KERNEL_PPPD_EV_IP_DOWN,
 	KERNEL_PPPD_EV_EXIT,
@@ -70,6 +75,7 @@ struct kernel_pppd_event {
 	enum kernel_pppd_event_type type;
 	int phase;	 /* PHASE: pppd's phase number (pppd.h PHASE_*; 8 = running) */
 	int status;	 /* EXIT: pppd's exit status (pppd.h EXIT_*; 19 = auth failed) */
+	char method[12]; /* AUTH: pap, chap, mschap, mschapv2, eap or none */
 	char ifname[16]; /* IP_UP */
 	uint32_t local, peer, dns1, dns2; /* IP_UP: network order, 0 = none */
 };

@@ -332,13 +332,15 @@ static const struct {
 	{build_newpol, build_delpol, KERNEL_XFRM_OUT},
 };
 
-int kernel_xfrm_install(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa)
+/* Runs steps [first, last) in order; on failure undoes the ones done. */
+static int add_steps(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa,
+		     size_t first, size_t last)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+	for (size_t i = first; i < last; i++) {
 		int err = run(nlfd, steps[i].add, f, sa, steps[i].dir);
 
 		if (err) {
-			while (i-- > 0)
+			while (i-- > first)
 				run(nlfd, steps[i].del, f, sa, steps[i].dir);
 			return err;
 		}
@@ -346,24 +348,60 @@ int kernel_xfrm_install(int nlfd, const struct kernel_xfrm_flow *f, const struct
 	return 0;
 }
 
+/* Runs the removal of steps [first, last) in reverse; returns the first real error. */
+static int del_steps(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa,
+		     size_t first, size_t last)
+{
+	int ret = 0;
+
+	for (size_t i = last; i-- > first;) {
+		int err = run(nlfd, steps[i].del, f, sa, steps[i].dir);
+
+		if (err && err != -ENOENT && err != -ESRCH && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+int kernel_xfrm_install(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa)
+{
+	return add_steps(nlfd, f, sa, 0, ARRAY_SIZE(steps));
+}
+
 int kernel_xfrm_remove(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa)
 {
-	int first = 0;
-
 	/* Policies first, so nothing is sent in clear once the SAs are gone: without a policy
 	 * the packet goes out plain, but a policy without SA drops it; removing policies first
 	 * leaves a short window either way, and the L2TP socket is closed by then. */
-	for (size_t i = ARRAY_SIZE(steps); i-- > 0;) {
-		int err = run(nlfd, steps[i].del, f, sa, steps[i].dir);
+	return del_steps(nlfd, f, sa, 0, ARRAY_SIZE(steps));
+}
 
-		if (err && err != -ENOENT && err != -ESRCH && !first)
-			first = err;
-	}
-	return first;
+int kernel_xfrm_add_sas(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa)
+{
+	return add_steps(nlfd, f, sa, 0, 2);
+}
+
+int kernel_xfrm_del_sa(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa,
+		       enum kernel_xfrm_dir dir)
+{
+	size_t i = dir == KERNEL_XFRM_IN ? 0 : 1;
+
+	return del_steps(nlfd, f, sa, i, i + 1);
+}
+
+int kernel_xfrm_add_policies(int nlfd, const struct kernel_xfrm_flow *f)
+{
+	return add_steps(nlfd, f, NULL, 2, 4);
+}
+
+int kernel_xfrm_del_policies(int nlfd, const struct kernel_xfrm_flow *f)
+{
+	return del_steps(nlfd, f, NULL, 2, 4);
 }
 
 /* What cleanup found in a dump: enough to delete each entry later (not during the dump). */
 struct found {
+	uint32_t peer; /* network order; 0 = any */
 	struct xfrm_usersa_id sa[64];
 	size_t n_sa;
 	struct xfrm_userpolicy_id pol[64];
@@ -378,6 +416,8 @@ static int collect_sa(void *ctx, const struct nlmsghdr *h)
 	if (h->nlmsg_type != XFRM_MSG_NEWSA || h->nlmsg_len < NLMSG_LENGTH(sizeof(*info)))
 		return 0;
 	if (!reqid_ours(info->reqid) || fd->n_sa == ARRAY_SIZE(fd->sa))
+		return 0;
+	if (fd->peer && info->id.daddr.a4 != fd->peer && info->saddr.a4 != fd->peer)
 		return 0;
 	struct xfrm_usersa_id *id = &fd->sa[fd->n_sa++];
 	id->daddr = info->id.daddr;
@@ -398,6 +438,8 @@ static int collect_policy(void *ctx, const struct nlmsghdr *h)
 	const struct xfrm_user_tmpl *t = nl_find_attr(h, sizeof(*pol), XFRMA_TMPL, &len);
 
 	if (!t || len < sizeof(*t) || !reqid_ours(t->reqid) || fd->n_pol == ARRAY_SIZE(fd->pol))
+		return 0;
+	if (fd->peer && pol->sel.daddr.a4 != fd->peer && pol->sel.saddr.a4 != fd->peer)
 		return 0;
 	struct xfrm_userpolicy_id *id = &fd->pol[fd->n_pol++];
 	memset(id, 0, sizeof(*id));
@@ -434,9 +476,9 @@ static int del(int nlfd, uint16_t type, const void *id, size_t n)
 	return err == -ENOENT || err == -ESRCH ? 0 : err;
 }
 
-int kernel_xfrm_cleanup(int nlfd, unsigned *removed)
+int kernel_xfrm_cleanup(int nlfd, const struct in_addr *peer, unsigned *removed)
 {
-	struct found fd = {0};
+	struct found fd = {.peer = peer ? peer->s_addr : 0};
 	unsigned count = 0;
 	int err;
 
@@ -483,4 +525,32 @@ int kernel_xfrm_socket_espinudp(int fd)
 	int type = UDP_ENCAP_ESPINUDP;
 
 	return setsockopt(fd, SOL_UDP, UDP_ENCAP, &type, sizeof(type)) < 0 ? -errno : 0;
+}
+
+int kernel_xfrm_probe_esp(int nlfd)
+{
+	/* Never matched by a packet: loopback, no policy, SPIs from the top of the range. */
+	static const uint8_t key[36]; /* AES-128 + HMAC-SHA1 */
+	struct kernel_xfrm_flow f = {
+		.local.s_addr = htonl(INADDR_LOOPBACK),
+		.remote.s_addr = htonl(INADDR_LOOPBACK),
+		.reqid = KERNEL_XFRM_REQID_MAX,
+	};
+	struct kernel_esp_sa sa = {
+		.spi_in = 0xfffffff0u,
+		.spi_out = 0xfffffff1u,
+		.esp_transform = KERNEL_ESP_AES_CBC,
+		.key_bits = 128,
+		.auth_alg = KERNEL_AUTH_HMAC_SHA1,
+		.keymat_in = key,
+		.keymat_out = key,
+		.keymat_len = sizeof(key),
+	};
+	int err = kernel_xfrm_add_sas(nlfd, &f, &sa);
+
+	if (err == -EEXIST) /* left by a probe that crashed: ESP works, the deletes clean up */
+		err = 0;
+	(void)kernel_xfrm_del_sa(nlfd, &f, &sa, KERNEL_XFRM_IN);
+	(void)kernel_xfrm_del_sa(nlfd, &f, &sa, KERNEL_XFRM_OUT);
+	return err;
 }

@@ -93,9 +93,23 @@ int kernel_xfrm_open(void);
 int kernel_xfrm_install(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa);
 /* Removes both SAs and both policies; returns 0, or the first error other than -ENOENT/-ESRCH. */
 int kernel_xfrm_remove(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa);
-/* Removes every SA and policy whose reqid is in [KERNEL_XFRM_REQID_MIN, KERNEL_XFRM_REQID_MAX].
- * *removed (may be NULL) gets the count. Returns 0 or -errno. */
-int kernel_xfrm_cleanup(int nlfd, unsigned *removed);
+/* The same in parts, for rekeying: a new SA pair under the existing policies, one direction of an
+ * old pair removed; policies added after the first pair and removed last. */
+int kernel_xfrm_add_sas(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa);
+int kernel_xfrm_del_sa(int nlfd, const struct kernel_xfrm_flow *f, const struct kernel_esp_sa *sa,
+		       enum kernel_xfrm_dir dir);
+int kernel_xfrm_add_policies(int nlfd, const struct kernel_xfrm_flow *f);
+int kernel_xfrm_del_policies(int nlfd, const struct kernel_xfrm_flow *f);
+/* Removes every SA and policy whose reqid is in [KERNEL_XFRM_REQID_MIN, KERNEL_XFRM_REQID_MAX]
+ * and, when peer is not NULL, that has peer as source or destination (a crashed run's state for
+ * the same server; other connections of ours stay). *removed (may be NULL) gets the count.
+ * Returns 0 or -errno. */
+int kernel_xfrm_cleanup(int nlfd, const struct in_addr *peer, unsigned *removed);
+
+/* Can the kernel hold an ESP SA (AES-CBC + HMAC-SHA1)? Adds and removes a throwaway pair.
+ * 0, or -errno: -EPROTONOSUPPORT no ESP (esp4), -ENOENT/-ENOSYS an algorithm missing,
+ * -EPERM no CAP_NET_ADMIN. */
+int kernel_xfrm_probe_esp(int nlfd);
 
 /* Per-socket policy that lets the IKE sockets bypass IPsec policies (as charon does), both
  * directions. Returns 0 or -errno. */

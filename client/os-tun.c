@@ -20,7 +20,7 @@ int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+		g_set_error(error, OS_ERROR, errno,
 			    "cannot open /dev/net/tun: %s (load the tun module, run as root)",
 			    g_strerror(errno));
 		return -1;
@@ -30,8 +30,8 @@ int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int err = errno;
 
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-			    "cannot create TUN device `%s': %s%s", name, g_strerror(err),
+		g_set_error(error, OS_ERROR, err, "cannot create TUN device `%s': %s%s", name,
+			    g_strerror(err),
 			    err == EBUSY ? " (the name is in use; pick another with --ifname)"
 					 : "");
 		close(fd);
@@ -40,8 +40,7 @@ int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
 	g_strlcpy(ifname, ifr.ifr_name, IFNAMSIZ);
 	*ifindex = (int)if_nametoindex(ifname);
 	if (!*ifindex) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "TUN device `%s' vanished",
-			    ifname);
+		g_set_error(error, OS_ERROR, EIO, "TUN device `%s' vanished", ifname);
 		close(fd);
 		return -1;
 	}

@@ -58,7 +58,7 @@ fail : {
 	char addr[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &server_ip, addr, sizeof(addr));
-	g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+	g_set_error(error, OS_ERROR, err,
 		    "UDP socket to %s port %u: %s: %s (is there a route to the server?)", addr,
 		    server_port, what, g_strerror(err));
 	if (fd >= 0)
@@ -80,8 +80,8 @@ bool os_resolve_ipv4(const char *host, uint32_t *addr, GError **error)
 	}
 	r = getaddrinfo(host, NULL, &hints, &res);
 	if (r || !res) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-			    "gateway `%s': cannot resolve the name: %s", host, gai_strerror(r));
+		g_set_error(error, OS_ERROR, ENOENT, "gateway `%s': cannot resolve the name: %s",
+			    host, gai_strerror(r));
 		return false;
 	}
 	*addr = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr;

@@ -7,11 +7,23 @@
 #ifndef L2I_CLIENT_OS_H
 #define L2I_CLIENT_OS_H
 
-#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
+
+/*
+ * Errors from the OS edge: the code is the errno value (EEXIST, ECONNREFUSED...). Our own
+ * domain rather than GIO's G_IO_ERROR: the client links no GIO (see dbus-wire.h).
+ */
+#define OS_ERROR (os_error_quark())
+GQuark os_error_quark(void);
+
+/* g_unix_fd_add() for packet sockets and the TUN device, without GLib's per-dispatch
+ * eventfd round trip (os-watch.c). The callback must not iterate the main loop. */
+guint os_watch_add(int fd, GIOCondition cond, GUnixFDSourceFunc fn, gpointer data);
 
 /* ---- UDP (os-udp.c) ---- */
 
@@ -40,6 +52,7 @@ struct os_net_config {
 	uint32_t mtu;
 	uint32_t gateway; /* the VPN server's outer address: keeps its host route */
 	bool never_default;
+	bool link_ready; /* address and link already set (pppd): routes only */
 	const struct vpn_route *routes;
 	unsigned n_routes;
 };
@@ -54,14 +67,25 @@ void os_net_restore(struct os_net *n);
 /* Routes added, for status: "0.0.0.0/1 dev l2tp0" lines. */
 char *os_net_describe(const struct os_net *n);
 
+/*
+ * IPv6 inside the tunnel (IPV6CP): before the interface goes up, tell the kernel to add no
+ * link-local address of its own; false (with why) when IPv6 cannot work on the interface
+ * (IPv6 off in the kernel or disable_ipv6 set), and then IPV6CP is not negotiated.
+ */
+bool os_net_ipv6_prepare(int ifindex, const char *ifname, GError **error);
+/* fe80::/64 with the two interface identifiers; replaces an earlier one, undone by
+ * os_net_restore(). */
+bool os_net_add_ipv6(struct os_net *n, const uint8_t local[16], const uint8_t peer[16],
+		     GError **error);
+
 /* ---- DNS (os-dns.c) ---- */
 
 struct os_dns;
 
 /*
- * systemd-resolved over D-Bus when it runs (SetLinkDNS/SetLinkDomains with
- * "~." when the tunnel is the default route), else resolv_path rewritten with
- * a backup in state_dir. servers: network order.
+ * systemd-resolved over D-Bus when it runs in this network namespace and programs use it
+ * (SetLinkDNS, SetLinkDomains "~." and SetLinkDefaultRoute when the tunnel is the default
+ * route), else resolv_path rewritten with a backup in state_dir. servers: network order.
  */
 struct os_dns *os_dns_apply(const char *profile, int ifindex, const uint32_t *servers, unsigned n,
 			    bool default_route, const char *resolv_path, const char *state_dir,
@@ -69,6 +93,9 @@ struct os_dns *os_dns_apply(const char *profile, int ifindex, const uint32_t *se
 void os_dns_restore(struct os_dns *d);
 /* "systemd-resolved" or "/etc/resolv.conf". */
 const char *os_dns_method(const struct os_dns *d);
+/* Why systemd-resolved runs but the file was written instead (another network namespace, or
+ * /etc/resolv.conf not in its hands), for the log; NULL otherwise. */
+const char *os_dns_note(const struct os_dns *d);
 
 /* The file method on its own (also used by tests against a temp dir). */
 bool os_resolv_write(const char *resolv_path, const char *backup_path, const char *profile,

@@ -36,7 +36,8 @@ static void put_attr(struct rtnl_msg *m, uint16_t type, const void *data, size_t
 
 	rta->rta_type = type;
 	rta->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(rta), data, len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
 	m->len = NLMSG_ALIGN(m->len) + RTA_ALIGN(rta->rta_len);
 	nh->nlmsg_len = (uint32_t)m->len;
 }
@@ -44,6 +45,22 @@ static void put_attr(struct rtnl_msg *m, uint16_t type, const void *data, size_t
 static void put_u32(struct rtnl_msg *m, uint16_t type, uint32_t v)
 {
 	put_attr(m, type, &v, sizeof(v));
+}
+
+/* A nested attribute: returns where it starts; nest_end() fixes its length. */
+static size_t nest_start(struct rtnl_msg *m, uint16_t type)
+{
+	size_t at = NLMSG_ALIGN(m->len);
+
+	put_attr(m, type, NULL, 0);
+	return at;
+}
+
+static void nest_end(struct rtnl_msg *m, size_t at)
+{
+	struct rtattr *rta = (struct rtattr *)(void *)(m->buf + at);
+
+	rta->rta_len = (unsigned short)(m->len - at);
 }
 
 void rtnl_build_addr(struct rtnl_msg *m, uint16_t type, uint32_t seq, int ifindex, uint32_t local,
@@ -60,6 +77,43 @@ void rtnl_build_addr(struct rtnl_msg *m, uint16_t type, uint32_t seq, int ifinde
 	ifa->ifa_index = (uint32_t)ifindex;
 	put_u32(m, IFA_LOCAL, local);
 	put_u32(m, IFA_ADDRESS, peer);
+}
+
+void rtnl_build_addr6(struct rtnl_msg *m, uint16_t type, uint32_t seq, int ifindex,
+		      const uint8_t local[16], const uint8_t *peer, uint8_t prefix_len)
+{
+	struct ifaddrmsg *ifa;
+
+	start(m, type, NLM_F_ACK | (type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0), seq,
+	      sizeof(*ifa));
+	ifa = body(m);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = prefix_len;
+	ifa->ifa_flags = IFA_F_NODAD;
+	/* fe80::/10 */
+	ifa->ifa_scope =
+		local[0] == 0xfe && (local[1] & 0xc0) == 0x80 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	put_attr(m, IFA_LOCAL, local, 16);
+	if (peer)
+		put_attr(m, IFA_ADDRESS, peer, 16);
+}
+
+void rtnl_build_link_addrgen_none(struct rtnl_msg *m, uint32_t seq, int ifindex)
+{
+	struct ifinfomsg *ifi;
+	uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
+	size_t spec, inet6;
+
+	start(m, RTM_NEWLINK, NLM_F_ACK, seq, sizeof(*ifi));
+	ifi = body(m);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	spec = nest_start(m, IFLA_AF_SPEC);
+	inet6 = nest_start(m, AF_INET6);
+	put_attr(m, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof(mode));
+	nest_end(m, inet6);
+	nest_end(m, spec);
 }
 
 void rtnl_build_link(struct rtnl_msg *m, uint32_t seq, int ifindex, bool up, uint32_t mtu)

@@ -4,7 +4,7 @@
  * that touch no socket (unit-tested byte for byte), and a small synchronous
  * client (os-rtnl.c) that sends one request and waits for its ack.
  *
- * Addresses are IPv4 in network byte order throughout.
+ * IPv4 addresses are in network byte order throughout; IPv6 ones are 16 bytes.
  */
 #ifndef L2I_CLIENT_RTNL_H
 #define L2I_CLIENT_RTNL_H
@@ -36,6 +36,14 @@ struct rtnl_route {
 /* RTM_NEWADDR / RTM_DELADDR: point-to-point local -> peer, /32. */
 void rtnl_build_addr(struct rtnl_msg *m, uint16_t type, uint32_t seq, int ifindex, uint32_t local,
 		     uint32_t peer);
+/* RTM_NEWADDR / RTM_DELADDR: IPv6 local/prefix_len with the peer's address (NULL: none),
+ * IFA_F_NODAD (PPP's IPV6CP already made the identifiers unique on the link), scope link for
+ * fe80::/10 else universe. */
+void rtnl_build_addr6(struct rtnl_msg *m, uint16_t type, uint32_t seq, int ifindex,
+		      const uint8_t local[16], const uint8_t *peer, uint8_t prefix_len);
+/* RTM_NEWLINK: IPv6 address generation mode "none" (ip link set addrgenmode none), so the
+ * kernel adds no random link-local address of its own to a TUN device. */
+void rtnl_build_link_addrgen_none(struct rtnl_msg *m, uint32_t seq, int ifindex);
 /* RTM_NEWLINK: set IFF_UP or clear it, and the MTU when mtu != 0. */
 void rtnl_build_link(struct rtnl_msg *m, uint32_t seq, int ifindex, bool up, uint32_t mtu);
 /* RTM_NEWROUTE (create, fail if it exists) / RTM_DELROUTE. */

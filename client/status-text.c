@@ -23,6 +23,13 @@ char *vpn_status_to_text(const char *name, enum vpn_state state, const struct vp
 		g_string_append_printf(s, "  interface  %s: %s peer %s, DNS %s (%s)\n", ip->ifname,
 				       l, p, d, ip->dns_method);
 	}
+	if (ip && ip->ipv6) {
+		char l6[INET6_ADDRSTRLEN], p6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, ip->local6, l6, sizeof(l6));
+		inet_ntop(AF_INET6, ip->peer6, p6, sizeof(p6));
+		g_string_append_printf(s, "  IPv6       %s/64 peer %s (link-local)\n", l6, p6);
+	}
 	if (st->ike_suite[0])
 		g_string_append_printf(s, "  IKE        %s, lifetime %u s%s\n", st->ike_suite,
 				       st->ike_lifetime_s, st->nat_t ? ", NAT-T" : "");

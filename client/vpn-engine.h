@@ -45,6 +45,9 @@ struct vpn_ip_config {
 	uint32_t dns[2];      /* network order; 0 = none */
 	uint32_t mtu;
 	const char *dns_method; /* "systemd-resolved", a resolv.conf path, or "none" */
+	/* IPV6CP: link-local only, fe80::<interface identifier>/64 on ifname and the peer's */
+	bool ipv6;
+	uint8_t local6[16], peer6[16];
 };
 
 struct vpn_stats {
@@ -70,7 +73,8 @@ struct vpn_failure {
 };
 
 struct vpn_engine_callbacks {
-	/* A stage completed or began; detail is one line for people ("aes256-sha1-modp2048"). */
+	/* A stage completed or began; detail is one line for people ("aes256-sha1-modp2048").
+	 * UP may come again while up when the IP configuration grows (IPv6 after IPv4). */
 	void (*state_changed)(void *ctx, enum vpn_state state, const char *detail);
 	/* A log line (cores and engine); never contains a secret. */
 	void (*log)(void *ctx, enum log_level level, const char *line);

@@ -104,8 +104,8 @@ static int split(const char *s, tok_fn fn, void *ctx, bool legacy, char *err, si
 	}
 	for (;;) {
 		const char *end = strchr(p, ',');
-		const char *parts[3];
-		size_t plen[3], nparts = 0, len;
+		const char *parts[3] = {0}; /* zeroed: gcc -O3 cannot see nparts guard them */
+		size_t plen[3] = {0}, nparts = 0, len;
 		const char *q, *tok;
 		int r;
 

@@ -19,6 +19,8 @@
 #define MAX_MSG_LEN	     1024
 #define CHALLENGE_LEN	     16
 #define FRAMING_SYNC_ASYNC   3
+/* How long a closing tunnel waits for the StopCCN of a peer that answered our CDN with its own */
+#define L2TP_STOPCCN_LINGER_MS 1000
 #define PROTOCOL_VERSION_1_0 0x0100
 
 enum tunnel_state {
@@ -57,6 +59,7 @@ struct l2tp_tunnel {
 	uint64_t last_rx_ms;
 	uint64_t close_at;
 	bool stop_pending; /* closed before SCCRP: StopCCN once the peer's id is known */
+	bool peer_closing; /* the peer answered our CDN with its own: its StopCCN follows */
 	uint16_t stop_result;
 
 	bool data_seq; /* the peer sequences data messages: so do we */
@@ -436,6 +439,8 @@ static void handle(struct l2tp_tunnel *t, const struct l2tp_hdr *h, const struct
 			on_cdn(t, m, now_ms);
 		break;
 	case T_CLOSING:
+		if (m->type == L2TP_MSG_CDN)
+			t->peer_closing = true;
 		if (m->type == L2TP_MSG_SCCRP && t->stop_pending) {
 			uint8_t buf[MAX_MSG_LEN];
 			struct wr w;
@@ -525,8 +530,14 @@ int l2tp_tunnel_rx(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len, uint64
 	if (t->tx_count == sent && t->state != T_CLOSED)
 		l2tp_rel_send_zlb(&t->rel, t->peer_tunnel_id);
 done:
-	if (t->state == T_CLOSING && !t->stop_pending && l2tp_rel_idle(&t->rel))
-		finish(t);
+	if (t->state == T_CLOSING && !t->stop_pending && l2tp_rel_idle(&t->rel)) {
+		/* A peer that mirrors our CDN sends a StopCCN next and retransmits it until it is
+		 * acknowledged (SoftEther: for 3 s, holding back the next login); wait for it. */
+		if (!t->peer_closing)
+			finish(t);
+		else if (t->close_at > now_ms + L2TP_STOPCCN_LINGER_MS)
+			t->close_at = now_ms + L2TP_STOPCCN_LINGER_MS;
+	}
 	return 0;
 }
 

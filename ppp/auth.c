@@ -89,6 +89,8 @@ void auth_start(struct ppp *p)
 		p->auth.due = give_up_time(p);
 		break;
 	case PPP_AUTH_NONE:
+	case PPP_AUTH_MSCHAP: /* never agreed in LCP: not in PPP_AUTH_ALL */
+	case PPP_AUTH_EAP:
 		break;
 	}
 }
@@ -173,9 +175,9 @@ static int chap_respond(struct ppp *p, uint8_t id, const uint8_t *chal, uint8_t 
 		if (!p->crypto)
 			p->crypto = mschap_crypto_new();
 		if (!p->crypto) {
-			ppp_fail(p, "PPP: MS-CHAPv2 needs MD4 and DES from OpenSSL's legacy "
-				    "provider, which could not be loaded; install it or allow "
-				    "another authentication method.");
+			ppp_fail(p, "PPP: MS-CHAPv2 needs SHA-1 from OpenSSL, which is not "
+				    "available; check the OpenSSL installation or allow another "
+				    "authentication method.");
 			return -ENOTSUP;
 		}
 		memset(value, 0, sizeof(value));

@@ -5,30 +5,20 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/provider.h>
 
 #include "common.h"
+#include "md4-des.h"
 #include "mschap.h"
 
 struct mschap_crypto {
-	OSSL_LIB_CTX *lib;
-	OSSL_PROVIDER *legacy, *dflt;
-	EVP_MD *md4, *sha1;
-	EVP_CIPHER *des;
+	EVP_MD *sha1;
 };
 
 void mschap_crypto_free(struct mschap_crypto *c)
 {
 	if (!c)
 		return;
-	EVP_MD_free(c->md4);
 	EVP_MD_free(c->sha1);
-	EVP_CIPHER_free(c->des);
-	if (c->legacy)
-		OSSL_PROVIDER_unload(c->legacy);
-	if (c->dflt)
-		OSSL_PROVIDER_unload(c->dflt);
-	OSSL_LIB_CTX_free(c->lib);
 	free(c);
 }
 
@@ -38,17 +28,8 @@ struct mschap_crypto *mschap_crypto_new(void)
 
 	if (!c)
 		return NULL;
-	c->lib = OSSL_LIB_CTX_new();
-	if (c->lib) {
-		c->legacy = OSSL_PROVIDER_load(c->lib, "legacy");
-		c->dflt = OSSL_PROVIDER_load(c->lib, "default");
-	}
-	if (c->legacy && c->dflt) {
-		c->md4 = EVP_MD_fetch(c->lib, "MD4", NULL);
-		c->sha1 = EVP_MD_fetch(c->lib, "SHA1", NULL);
-		c->des = EVP_CIPHER_fetch(c->lib, "DES-ECB", NULL);
-	}
-	if (!c->md4 || !c->sha1 || !c->des) {
+	c->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (!c->sha1) {
 		mschap_crypto_free(c);
 		return NULL;
 	}
@@ -130,13 +111,11 @@ int mschap_nt_password_hash(struct mschap_crypto *c, const uint8_t *pw, size_t p
 {
 	uint8_t u[512]; /* at most 256 Unicode characters (RFC 2759 8.3) */
 	int n = utf16le(pw, pw_len, u, sizeof(u));
-	int err;
 
-	if (n < 0)
-		return n;
-	err = digest3(c->md4, u, (size_t)n, NULL, 0, NULL, 0, out);
+	if (n >= 0)
+		md4(u, (size_t)n, out);
 	secure_wipe(u, sizeof(u));
-	return err;
+	return n < 0 ? n : 0;
 }
 
 int mschap_challenge_hash(struct mschap_crypto *c, const uint8_t peer_chal[16],
@@ -154,41 +133,28 @@ int mschap_challenge_hash(struct mschap_crypto *c, const uint8_t peer_chal[16],
 }
 
 /* DesEncrypt: the 7-byte key spread over 8 bytes (parity bits unused). */
-static int des_encrypt(struct mschap_crypto *c, const uint8_t clear[8], const uint8_t k7[7],
-		       uint8_t out[8])
+static void des_encrypt(const uint8_t clear[8], const uint8_t k7[7], uint8_t out[8])
 {
 	uint8_t key[8];
-	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-	int len = 0, ok;
 
-	if (!x)
-		return -EIO;
 	key[0] = k7[0];
 	for (int i = 1; i < 7; i++)
 		key[i] = (uint8_t)(k7[i - 1] << (8 - i) | k7[i] >> i);
 	key[7] = (uint8_t)(k7[6] << 1);
-	ok = EVP_EncryptInit_ex2(x, c->des, key, NULL, NULL) && EVP_CIPHER_CTX_set_padding(x, 0) &&
-	     EVP_EncryptUpdate(x, out, &len, clear, 8) && len == 8;
-	EVP_CIPHER_CTX_free(x);
+	des_encrypt_block(key, clear, out);
 	secure_wipe(key, sizeof(key));
-	return ok ? 0 : -EIO;
 }
 
 /* ChallengeResponse: three DES blocks keyed by the zero-padded hash. */
-static int challenge_response(struct mschap_crypto *c, const uint8_t chal[8],
-			      const uint8_t hash[16], uint8_t out[24])
+static void challenge_response(const uint8_t chal[8], const uint8_t hash[16], uint8_t out[24])
 {
 	uint8_t z[21] = {0};
-	int err;
 
 	memcpy(z, hash, 16);
-	err = des_encrypt(c, chal, z, out);
-	if (!err)
-		err = des_encrypt(c, chal, z + 7, out + 8);
-	if (!err)
-		err = des_encrypt(c, chal, z + 14, out + 16);
+	des_encrypt(chal, z, out);
+	des_encrypt(chal, z + 7, out + 8);
+	des_encrypt(chal, z + 14, out + 16);
 	secure_wipe(z, sizeof(z));
-	return err;
 }
 
 int mschap_nt_response(struct mschap_crypto *c, const uint8_t auth_chal[16],
@@ -202,7 +168,7 @@ int mschap_nt_response(struct mschap_crypto *c, const uint8_t auth_chal[16],
 	if (!err)
 		err = mschap_nt_password_hash(c, pw, pw_len, hash);
 	if (!err)
-		err = challenge_response(c, chal, hash, out);
+		challenge_response(chal, hash, out);
 	secure_wipe(hash, sizeof(hash));
 	return err;
 }
@@ -223,7 +189,7 @@ int mschap_auth_response(struct mschap_crypto *c, const uint8_t *pw, size_t pw_l
 	/* PasswordHashHash = MD4(NtPasswordHash(Password)) */
 	err = mschap_nt_password_hash(c, pw, pw_len, hash);
 	if (!err)
-		err = digest3(c->md4, hash, 16, NULL, 0, NULL, 0, hashhash);
+		md4(hash, 16, hashhash);
 	/* Digest = SHA1(PasswordHashHash | NTResponse | Magic1) */
 	if (!err)
 		err = digest3(c->sha1, hashhash, 16, nt_resp, 24, magic1, sizeof(magic1), digest);

@@ -2,8 +2,8 @@
 /*
  * MS-CHAPv2 (RFC 2759) and CHAP-MD5 (RFC 1994) response computation.
  *
- * MD4 and DES live in OpenSSL 3's legacy provider. We load it into a private
- * OSSL_LIB_CTX so the process-wide default context stays untouched.
+ * SHA-1 and MD5 come from OpenSSL; MD4 and DES, which OpenSSL 3 keeps in its
+ * legacy provider, from md4-des.h.
  */
 #ifndef L2I_PPP_MSCHAP_H
 #define L2I_PPP_MSCHAP_H
@@ -18,7 +18,7 @@
 
 struct mschap_crypto;
 
-/* NULL when the legacy provider (MD4, DES) cannot be loaded. */
+/* NULL when OpenSSL has no SHA-1 (out of memory, or no default provider). */
 struct mschap_crypto *mschap_crypto_new(void);
 void mschap_crypto_free(struct mschap_crypto *c);
 

@@ -111,6 +111,7 @@ struct ppp {
 	struct ipv6cp_state ipv6cps;
 	struct auth_ctx auth;
 	bool ipcp_reported, ipv6cp_reported;
+	bool ipv6cp_pending; /* want_ipv6: IPV6CP waits for the server to start it (ppp.c) */
 
 	struct mschap_crypto *crypto;
 	uint8_t buf[PPP_HDR_LEN + PPP_CTRL_MAX];

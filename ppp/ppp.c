@@ -37,6 +37,10 @@ const char *ppp_auth_method_name(enum ppp_auth_method m)
 		return "CHAP-MD5";
 	case PPP_AUTH_MSCHAPV2:
 		return "MS-CHAPv2";
+	case PPP_AUTH_MSCHAP:
+		return "MS-CHAP";
+	case PPP_AUTH_EAP:
+		return "EAP";
 	}
 	return "?";
 }
@@ -192,12 +196,25 @@ void ppp_auth_done(struct ppp *p)
 	p->phase = PHASE_NETWORK;
 	if (p->lcps.auth != PPP_AUTH_NONE)
 		ppp_emit(p, &ev);
+	p->ipv6cp_pending = p->cfg.want_ipv6;
 	fsm_open(&p->ipcp);
 	fsm_lower_up(&p->ipcp);
-	if (p->cfg.want_ipv6 && p->phase == PHASE_NETWORK) {
-		fsm_open(&p->ipv6cp);
-		fsm_lower_up(&p->ipv6cp);
-	}
+}
+
+/*
+ * IPV6CP is passive: it starts when the server sends IPV6CP, i.e. when the
+ * server offers IPv6 (pppd with +ipv6 does at once). SoftEther never starts
+ * IPV6CP but answers ours slowly: sent during IPCP it left IPCP unanswered
+ * until our 3 s retransmission (its IPCP waits for DHCP), and sent after IPCP
+ * it stalled IPv4 traffic for seconds; its IPv6 carries nothing anyway.
+ */
+static void ipv6cp_start(struct ppp *p)
+{
+	if (!p->ipv6cp_pending || p->phase != PHASE_NETWORK)
+		return;
+	p->ipv6cp_pending = false;
+	fsm_open(&p->ipv6cp);
+	fsm_lower_up(&p->ipv6cp);
 }
 
 void ppp_lcp_down(struct ppp *p)
@@ -406,8 +423,10 @@ int ppp_rx(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms)
 	case PPP_PROTO_IPCP:
 		return fsm_input(&p->ipcp, pkt, plen);
 	case PPP_PROTO_IPV6CP:
-		if (p->cfg.want_ipv6)
+		if (p->cfg.want_ipv6) {
+			ipv6cp_start(p);
 			return fsm_input(&p->ipv6cp, pkt, plen);
+		}
 		break;
 	default:
 		break;

@@ -32,6 +32,9 @@ enum ppp_auth_method {
 	PPP_AUTH_PAP = 1 << 0,
 	PPP_AUTH_CHAP_MD5 = 1 << 1,
 	PPP_AUTH_MSCHAPV2 = 1 << 2,
+	/* Names only: pppd on the kernel path may use them; the built-in PPP does not. */
+	PPP_AUTH_MSCHAP = 1 << 3,
+	PPP_AUTH_EAP = 1 << 4,
 };
 
 #define PPP_AUTH_ALL (PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2)
@@ -48,7 +51,8 @@ struct ppp_config {
 	unsigned max_terminate;	       /* Terminate-Requests before giving up */
 	unsigned max_failure;	       /* Configure-Naks before we Reject instead */
 	bool want_dns;		       /* ask for DNS 129/131 in IPCP */
-	bool want_ipv6;		       /* negotiate IPV6CP (else Protocol-Reject it) */
+	bool want_ipv6;		       /* answer IPV6CP when the server starts it (else
+					* Protocol-Reject it); we never start it first */
 };
 
 /* Defaults: all methods, MRU 1400, echo 30 s x 4, restart 3 s, 10 configure

@@ -7,9 +7,12 @@
  *  - Reports to the engine over another inherited fd (option `l2i-report-fd N`), one event per
  *    line, space-separated key=value pairs:
  *      event=phase phase=<pppd phase number>
+ *      event=auth method=pap|chap|mschap|mschapv2|eap|none   (what the server asked of us)
  *      event=ip-up ifname=ppp0 local=A.B.C.D peer=A.B.C.D dns1=A.B.C.D dns2=A.B.C.D
  *      event=ip-down
  *      event=exit status=<pppd exit status>
+ *  - Keeps pppd's ip-up scripts from rewriting /etc/resolv.conf (Debian's 0000usepeerdns acts
+ *    on USEPEERDNS): the engine applies DNS itself and restores it.
  *
  * Built against pppd 2.4.9 (Debian 12); the 2.5 API differences sit behind PPPD_VERSION.
  */
@@ -23,6 +26,8 @@
 #include <pppd/pppd.h>
 #include <pppd/fsm.h>
 #include <pppd/ipcp.h>
+#include <pppd/lcp.h>
+#include <pppd/chap-new.h>
 
 #ifdef PPPD_VERSION
 /* pppd >= 2.5 */
@@ -102,6 +107,9 @@ static int passwd_hook(char *user, char *passwd)
 {
 	if (!load_secret())
 		return -1;
+	/* auth_reset() asks "is there a PAP password?" with passwd NULL */
+	if (!passwd)
+		return 1;
 	/* pppd passes buffers of MAXSECRETLEN; user stays what the `user` option set. */
 	snprintf(passwd, MAXSECRETLEN, "%s", secret);
 	return 1;
@@ -120,6 +128,13 @@ static void on_ip_up(void *arg, int unused)
 	const ipcp_options *ho = &ipcp_hisoptions[0];
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 
+	/* ip-up runs after this notifier: without the variable its DNS hook leaves resolv.conf */
+#if L2I_PPPD_25
+	ppp_script_unsetenv("USEPEERDNS");
+#else
+	script_unsetenv("USEPEERDNS");
+#endif
+
 	report("event=ip-up ifname=%s local=%s peer=%s dns1=%s dns2=%s", ifname, ip(go->ouraddr, a),
 	       ip(ho->hisaddr, b), ip(go->dnsaddr[0], c), ip(go->dnsaddr[1], d));
 }
@@ -129,9 +144,25 @@ static void on_ip_down(void *arg, int unused)
 	report("event=ip-down");
 }
 
+/* The method the server asked us to authenticate with, as LCP agreed it. */
+static const char *auth_method(void)
+{
+	const lcp_options *ho = &lcp_hisoptions[0];
+
+	if (ho->neg_eap)
+		return "eap";
+	if (ho->neg_chap)
+		return ho->chap_mdtype & MDTYPE_MICROSOFT_V2 ? "mschapv2"
+		       : ho->chap_mdtype & MDTYPE_MICROSOFT  ? "mschap"
+							     : "chap";
+	return ho->neg_upap ? "pap" : "none";
+}
+
 static void on_phase(void *arg, int phase_now)
 {
 	report("event=phase phase=%d", phase_now);
+	if (phase_now == PHASE_AUTHENTICATE)
+		report("event=auth method=%s", auth_method());
 }
 
 static void on_exit_notify(void *arg, int unused)

@@ -10,7 +10,7 @@ static void test_connect(void)
 	g_autoptr(GError) error = NULL;
 	struct cli_args a;
 	char **argv = g_strsplit("l2tp-ipsec connect --config alice.conf --ifname l2i0 "
-				 "--data-path userspace --secrets-fd 3 -v --no-dns",
+				 "--data-path userspace --secrets-fd 3 -v --no-dns --timing",
 				 " ", -1);
 
 	g_assert_true(cli_parse((int)g_strv_length(argv), argv, &a, &error));
@@ -22,6 +22,7 @@ static void test_connect(void)
 	g_assert_cmpint(a.secrets_fd, ==, 3);
 	g_assert_true(a.verbose);
 	g_assert_true(a.no_dns);
+	g_assert_true(a.timing);
 	g_assert_false(a.json);
 	g_assert_cmpstr(a.run_dir, ==, CLI_DEFAULT_RUN_DIR);
 	g_strfreev(argv);
@@ -92,7 +93,7 @@ static void test_usage(void)
 	/* one line per command, generated from the table */
 	g_assert_nonnull(strstr(all, "  l2tp-ipsec connect --config FILE [--ifname NAME] "
 				     "[--data-path auto|userspace|kernel] [--secrets-fd N] "
-				     "[--no-dns] [--run-dir DIR] [--verbose]\n"));
+				     "[--no-dns] [--run-dir DIR] [--verbose] [--timing]\n"));
 	g_assert_nonnull(strstr(all, "  l2tp-ipsec disconnect [--run-dir DIR] [NAME]\n"));
 	g_assert_nonnull(strstr(all, "  l2tp-ipsec probe --config FILE [--json] [--legacy]"));
 	g_assert_nonnull(strstr(all, "  version      print the version\n"));

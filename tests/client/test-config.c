@@ -79,6 +79,7 @@ static void test_nm_keyfile(void)
 	g_assert_cmpuint(p->ike.n, ==, 0); /* 0: the IKE core's default offer */
 	g_assert_cmpuint(p->esp.n, ==, 0);
 	g_assert_cmpuint(p->mtu, ==, 1400);
+	g_assert_true(p->ipv6);
 	g_assert_cmpuint(vpn_profile_missing_secrets(p, missing, 4), ==, 1);
 	g_assert_cmpstr(missing[0], ==, "password");
 }
@@ -159,6 +160,22 @@ static void test_bad_values(void)
 		g_assert_nonnull(error);
 		g_assert_cmpstr(error->message, ==, cases[i].message);
 	}
+}
+
+/* IPV6CP on by default; `ipv6=no' turns it off (the NM connection's ipv6.method=ignore). */
+static void test_ipv6_key(void)
+{
+	static const char text[] = "[vpn]\ngateway=10.0.0.1\nuser=u\nipv6=no\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(vpn_profile) p = vpn_profile_load_data("t", text, strlen(text), 0600, &error);
+	g_autoptr(vpn_profile) d = vpn_profile_new();
+
+	g_assert_no_error(error);
+	g_assert_false(p->ipv6);
+	g_assert_true(d->ipv6);
+	g_assert_false(vpn_profile_set(d, "t", 3, "ipv6", "auto", &error));
+	g_assert_cmpstr(error->message, ==,
+			"profile t: key `ipv6' (line 3): `auto' is not yes or no");
 }
 
 static void test_check(void)
@@ -263,6 +280,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/config/bad-values", test_bad_values);
 	g_test_add_func("/config/check", test_check);
+	g_test_add_func("/config/ipv6", test_ipv6_key);
 	g_test_add_func("/config/mode", test_mode);
 	g_test_add_func("/config/secrets-fd", test_secrets_fd);
 	return g_test_run();

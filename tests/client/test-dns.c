@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* resolv.conf: backup, rewrite, restore, crash recovery, in a temp dir. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -58,7 +59,7 @@ static void test_write_restore(struct fixture *f, gconstpointer data)
 
 	/* a second connection must not overwrite the first one's backup */
 	g_assert_false(os_resolv_write(f->resolv, f->backup, "bob", servers, 1, &error));
-	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+	g_assert_error(error, OS_ERROR, EEXIST);
 
 	g_assert_true(os_resolv_restore(f->resolv, f->backup, NULL));
 	back = contents(f->resolv);

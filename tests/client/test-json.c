@@ -56,7 +56,7 @@ static void test_status(void)
 		"{\"name\":\"alice\",\"state\":\"up\",\"gateway\":\"10.99.0.1\","
 		"\"data_path\":\"userspace\",\"interface\":\"l2i0\","
 		"\"address\":\"192.168.30.10\",\"peer\":\"192.168.30.1\","
-		"\"dns\":[\"192.168.30.1\"],\"ike_suite\":\"aes256-sha1-modp2048\","
+		"\"dns\":[\"192.168.30.1\"],\"ipv6\":null,\"ike_suite\":\"aes256-sha1-modp2048\","
 		"\"ike_lifetime\":28800,\"nat_t\":true,\"esp_suite\":\"aes256-sha1\","
 		"\"esp_lifetime\":3600,\"spi_in\":\"0xc0ffee01\",\"spi_out\":\"0x00001234\","
 		"\"encapsulation\":\"udp-transport\",\"tunnel_id\":7,\"peer_tunnel_id\":8,"
@@ -67,7 +67,34 @@ static void test_status(void)
 	g_assert_true(g_str_has_prefix(
 		early, "{\"name\":\"bob\",\"state\":\"ike-phase1\",\"gateway\":\"gw\","
 		       "\"data_path\":\"userspace\",\"interface\":null,\"address\":null,"
-		       "\"peer\":null,\"dns\":[],\"ike_suite\":null,"));
+		       "\"peer\":null,\"dns\":[],\"ipv6\":null,\"ike_suite\":null,"));
+}
+
+/* IPV6CP up: the link-local pair in JSON and in the text status. */
+static void test_status_ipv6(void)
+{
+	struct vpn_stats st = {.data_path = "userspace", .gateway = "10.98.0.1"};
+	struct vpn_ip_config ip = {
+		.ifname = "l2tp0",
+		.local = inet_addr("10.98.0.40"),
+		.peer = inet_addr("10.98.0.33"),
+		.dns_method = "none",
+		.ipv6 = true,
+		.local6 = {0xfe, 0x80, [8] = 0x1c, 0x2d, 0, 0, 0, 0, 0x3e, 0x4f},
+		.peer6 = {0xfe, 0x80, [8] = 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55},
+	};
+	g_autofree char *json = vpn_status_to_json("lab", VPN_STATE_UP, &st, &ip);
+	g_autofree char *text = vpn_status_to_text("lab", VPN_STATE_UP, &st, &ip);
+
+	g_assert_nonnull(strstr(json, "\"dns\":[],\"ipv6\":{\"address\":\"fe80::1c2d:0:0:3e4f\","
+				      "\"prefix_len\":64,\"peer\":\"fe80::211:22ff:fe33:4455\"},"
+				      "\"ike_suite\":null,"));
+	g_assert_nonnull(strstr(text, "\n  IPv6       fe80::1c2d:0:0:3e4f/64 peer "
+				      "fe80::211:22ff:fe33:4455 (link-local)\n"));
+	ip.ipv6 = false;
+	g_free(text);
+	text = vpn_status_to_text("lab", VPN_STATE_UP, &st, &ip);
+	g_assert_null(strstr(text, "IPv6"));
 }
 
 static void test_probe(void)
@@ -136,6 +163,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/json/escape", test_escape);
 	g_test_add_func("/json/status", test_status);
+	g_test_add_func("/json/status-ipv6", test_status_ipv6);
 	g_test_add_func("/json/probe", test_probe);
 	g_test_add_func("/json/grades", test_grades);
 	return g_test_run();

@@ -104,6 +104,9 @@ static void test_report(void)
 	g_assert_cmpstr(kernel_pppd_exit_str(99), ==, "unknown");
 	g_assert_cmpint(parse("event=ip-down", &ev), ==, 0);
 	g_assert_cmpint(ev.type, ==, KERNEL_PPPD_EV_IP_DOWN);
+	g_assert_cmpint(parse("event=auth method=mschapv2", &ev), ==, 0);
+	g_assert_cmpint(ev.type, ==, KERNEL_PPPD_EV_AUTH);
+	g_assert_cmpstr(ev.method, ==, "mschapv2");
 
 	static const char *const bad[] = {
 		"",
@@ -117,6 +120,9 @@ static void test_report(void)
 		"event=ip-up ifname=ppp0 local=10.98.0",
 		"event=ip-up ifname=averyveryverylongname local=10.0.0.1",
 		"event=exit status",
+		"event=auth",
+		"event=auth method=",
+		"event=auth method=averyveryverylongmethod",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		memset(&ev, 0x5a, sizeof(ev));

@@ -30,6 +30,55 @@ static void test_addr(void)
 	assert_bytes(&m, want, sizeof(want));
 }
 
+static void test_addr6(void)
+{
+	/* ip addr add fe80::1c2d:0:0:3e4f/64 peer fe80::211:22ff:fe33:4455 dev #7 nodad */
+	/* clang-format off */
+	static const uint8_t want[] = {
+		64, 0, 0, 0, 20, 0, 0x05, 0x05, 0x11, 0, 0, 0, 0, 0, 0, 0,	/* nlmsghdr */
+		10, 64, 0x02, 253, 7, 0, 0, 0,		/* ifaddrmsg: NODAD, scope link */
+		20, 0, 2, 0,				/* IFA_LOCAL */
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x1c, 0x2d, 0, 0, 0, 0, 0x3e, 0x4f,
+		20, 0, 1, 0,				/* IFA_ADDRESS */
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55,
+	};
+	static const uint8_t local[16] = {0xfe, 0x80, [8] = 0x1c, 0x2d, 0, 0, 0, 0, 0x3e, 0x4f};
+	static const uint8_t peer[16] = {0xfe, 0x80, [8] = 0x02, 0x11, 0x22, 0xff,
+					 0xfe, 0x33, 0x44, 0x55};
+	/* clang-format on */
+	static const uint8_t global[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	struct rtnl_msg m;
+
+	rtnl_build_addr6(&m, RTM_NEWADDR, 0x11, 7, local, peer, 64);
+	assert_bytes(&m, want, sizeof(want));
+	/* deleting: no CREATE/REPLACE; without a peer no IFA_ADDRESS */
+	rtnl_build_addr6(&m, RTM_DELADDR, 0x12, 7, local, NULL, 64);
+	g_assert_cmpuint(m.len, ==, 44);
+	g_assert_cmphex(m.buf[4], ==, RTM_DELADDR);
+	g_assert_cmphex(m.buf[6], ==, 0x05);
+	g_assert_cmphex(m.buf[7], ==, 0x00);
+	rtnl_build_addr6(&m, RTM_NEWADDR, 0x13, 7, global, NULL, 64);
+	g_assert_cmpuint(m.buf[19], ==, RT_SCOPE_UNIVERSE);
+}
+
+static void test_link_addrgen(void)
+{
+	/* ip link set #7 addrgenmode none */
+	/* clang-format off */
+	static const uint8_t want[] = {
+		48, 0, 0, 0, 16, 0, 0x05, 0x00, 4, 0, 0, 0, 0, 0, 0, 0, /* NEWLINK, ACK */
+		0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* ifinfomsg */
+		16, 0, 26, 0,					/* IFLA_AF_SPEC */
+		12, 0, 10, 0,					/*  AF_INET6 */
+		5, 0, 8, 0, 1, 0, 0, 0,		/*   IFLA_INET6_ADDR_GEN_MODE none */
+	};
+	/* clang-format on */
+	struct rtnl_msg m;
+
+	rtnl_build_link_addrgen_none(&m, 4, 7);
+	assert_bytes(&m, want, sizeof(want));
+}
+
 static void test_link(void)
 {
 	/* ip link set #7 up mtu 1400 */
@@ -124,7 +173,9 @@ int main(int argc, char **argv)
 		return g_test_run();
 	}
 	g_test_add_func("/rtnl/addr", test_addr);
+	g_test_add_func("/rtnl/addr6", test_addr6);
 	g_test_add_func("/rtnl/link", test_link);
+	g_test_add_func("/rtnl/link-addrgen", test_link_addrgen);
 	g_test_add_func("/rtnl/route", test_route);
 	g_test_add_func("/rtnl/getroute-reply", test_getroute_reply);
 	g_test_add_func("/rtnl/ack", test_ack);

@@ -132,6 +132,11 @@ static void handle(struct lns_peer *p, const struct l2tp_msg *m, uint64_t now_ms
 	case L2TP_MSG_STOPCCN:
 		p->last_result = m->result_code;
 		p->last_error = m->error_code;
+		/* after both: its CDN then acks our StopCCN too, as SoftEther's does */
+		if (p->o.mirror_close && m->type == L2TP_MSG_STOPCCN) {
+			lns_send_cdn(p, 3, 0, "", now_ms);
+			lns_send_stopccn(p, 1, 0, "", now_ms);
+		}
 		break;
 	default:
 		break;

@@ -20,6 +20,7 @@ struct lns_opts {
 	bool unknown_avp;		/* put an unknown optional AVP into SCCRP */
 	bool data_seq;			/* sequence our data messages */
 	bool data_offset;		/* put an Offset Size field into data messages */
+	bool mirror_close;		/* answer StopCCN with our CDN and StopCCN, as SoftEther */
 };
 
 #define LNS_MAX_LOG 64

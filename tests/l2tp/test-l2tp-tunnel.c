@@ -214,7 +214,9 @@ static bool sim_run(struct sim *s, uint64_t until, bool (*stop)(struct sim *))
 		if (best >= 0 && s->q[best].at <= s->now) {
 			struct pkt p = s->q[best];
 
-			s->q[best] = s->q[--s->n];
+			/* keep the rest in order: packets sent together arrive in order */
+			memmove(&s->q[best], &s->q[best + 1], (s->n - (unsigned)best - 1) * sizeof(s->q[0]));
+			s->n--;
 			if (p.dir == TO_LNS)
 				lns_rx(&s->lns, p.data, p.len, s->now);
 			else if (!s->closed)
@@ -495,6 +497,28 @@ static void test_close(void)
 	sim_free(&s);
 }
 
+/* SoftEther answers our CDN and StopCCN with its own and retransmits its StopCCN until acked. */
+static void test_close_peer_mirrors(void)
+{
+	struct l2tp_config cfg = {0};
+	struct lns_opts o = {.mirror_close = true};
+	uint64_t t0;
+	struct sim s;
+
+	sim_init(&s, &cfg, &o);
+	bring_up(&s);
+	t0 = s.now;
+	g_assert_cmpint(l2tp_tunnel_close(s.lac, L2TP_STOPCCN_GENERAL_REQUEST, s.now), ==, 0);
+	g_assert_true(sim_run(&s, s.now + 10000, is_closed));
+	g_assert_cmpuint(s.now - t0, <, 1000);
+	g_assert_cmpuint(lns_count(&s.lns, L2TP_MSG_STOPCCN), ==, 1);
+	/* deliver what is in flight (our ZLB); the LNS then has nothing left to retransmit */
+	g_assert_false(sim_run(&s, s.now + 10000, NULL));
+	g_assert_true(l2tp_rel_idle(&s.lns.rel));
+	g_assert_false(s.failed);
+	sim_free(&s);
+}
+
 static void test_close_times_out(void)
 {
 	struct l2tp_config cfg = {0};
@@ -726,6 +750,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/l2tp/tunnel/up-and-data", test_up_and_data);
+	g_test_add_func("/l2tp/tunnel/close-peer-mirrors", test_close_peer_mirrors);
 	g_test_add_func("/l2tp/tunnel/hello", test_hello);
 	g_test_add_func("/l2tp/tunnel/retransmit-then-up", test_retransmit_then_up);
 	g_test_add_func("/l2tp/tunnel/give-up", test_give_up);

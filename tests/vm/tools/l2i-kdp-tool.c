@@ -121,7 +121,7 @@ static int cleanup(void)
 
 	if (fd < 0)
 		die("xfrm socket", fd);
-	int err = kernel_xfrm_cleanup(fd, &n);
+	int err = kernel_xfrm_cleanup(fd, NULL, &n);
 	if (err)
 		die("cleanup", err);
 	printf("removed %u\n", n);
@@ -296,6 +296,9 @@ static int l2tp_client(int argc, char **argv)
 				switch (ev.type) {
 				case KERNEL_PPPD_EV_PHASE:
 					printf("report: phase %d\n", ev.phase);
+					break;
+				case KERNEL_PPPD_EV_AUTH:
+					printf("report: auth %s\n", ev.method);
 					break;
 				case KERNEL_PPPD_EV_IP_UP:
 					printf("report: ip-up %s local %s peer %s dns1 %s\n",
