@@ -143,8 +143,38 @@ static void child_up(struct vpn_engine *e, const struct ike_event *ev)
 	engine_set_state(e, VPN_STATE_L2TP_TUNNEL,
 			 "IKE phase 2 up: %s, SPIs in 0x%08x out 0x%08x, %s, lifetime %u s",
 			 sa->suite, sa->spi_in, sa->spi_out, e->st.encapsulation, sa->lifetime_s);
-	if (!engine_l2tp_start(e))
+	/* ping from the main loop: the IKE core is inside this callback */
+	e->gate = GATE_PING;
+	core_timer_arm(&e->gate_timer, engine_now_ms());
+}
+
+static void open_gate(struct vpn_engine *e)
+{
+	e->gate = GATE_OPEN;
+	core_timer_cancel(&e->gate_timer);
+	if (!e->tearing_down && !engine_l2tp_start(e))
 		engine_fail(e, VPN_STATE_L2TP_TUNNEL, "out of memory starting L2TP");
+}
+
+/*
+ * L2TP waits for one R-U-THERE round trip after Quick Mode: a server answers it only once it
+ * has installed its SAs and policies, and an SCCRQ that comes earlier makes strongSwan and
+ * libreswan servers send their SCCRP in clear (dropped here: a retransmission later).
+ */
+static void gate_due(void *ctx, uint64_t now)
+{
+	struct vpn_engine *e = ctx;
+
+	if (e->gate == GATE_PING && e->ike && ike_sa_ping(e->ike, now) == 0) {
+		e->gate = GATE_WAIT;
+		core_timer_arm(&e->gate_timer, now + ENGINE_PING_WAIT_MS);
+		engine_ike_rearm(e);
+		return;
+	}
+	if (e->gate == GATE_WAIT)
+		log_msg(&e->log, LOG_LVL_DEBUG, "no answer to R-U-THERE within %d ms; L2TP anyway",
+			ENGINE_PING_WAIT_MS);
+	open_gate(e);
 }
 
 static void grace_over(void *ctx, uint64_t now)
@@ -207,6 +237,10 @@ static void ike_event(void *ctx, const struct ike_event *ev)
 		if (!e->tearing_down)
 			engine_fail(e, e->state, "the IKE SA closed unexpectedly");
 		engine_schedule_step(e);
+		break;
+	case IKE_EV_PEER_ALIVE:
+		if (e->gate == GATE_WAIT)
+			open_gate(e);
 		break;
 	case IKE_EV_PROBE_RESULT:
 		break;
@@ -311,6 +345,7 @@ bool engine_ike_start(struct vpn_engine *e, GError **error)
 	core_timer_init(&e->ike_timer, ike_timer_fired, e);
 	core_timer_init(&e->keepalive, keepalive_due, e);
 	core_timer_init(&e->grace, grace_over, e);
+	core_timer_init(&e->gate_timer, gate_due, e);
 	e->ike = ike_sa_new(&c, &ike_cb, e, &e->rnd, &e->log);
 	if (!e->ike) {
 		g_set_error(error, VPN_CONFIG_ERROR, VPN_CONFIG_ERROR_INVALID,

@@ -15,6 +15,8 @@
 #define ENGINE_REKEY_GRACE_MS 10000
 /* NAT keepalive when nothing else went out on UDP 4500 for this long. */
 #define ENGINE_NATT_KEEPALIVE_MS 20000
+/* How long L2TP waits for the post-Quick-Mode R-U-THERE to be answered. */
+#define ENGINE_PING_WAIT_MS 1000
 /* Upper bound for the whole teardown (each core has its own timeouts below it). */
 #define ENGINE_TEARDOWN_MAX_MS 12000
 
@@ -55,6 +57,8 @@ struct vpn_engine {
 	uint32_t spi_in, spi_out;
 	struct core_timer grace;
 	uint32_t grace_spi_in;
+	enum { GATE_CLOSED, GATE_PING, GATE_WAIT, GATE_OPEN } gate; /* before L2TP starts */
+	struct core_timer gate_timer;
 
 	/* L2TP */
 	struct l2tp_tunnel *l2tp;

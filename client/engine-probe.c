@@ -267,6 +267,7 @@ static void probe_event(void *ctx, const struct ike_event *ev)
 	case IKE_EV_CHILD_SA_REKEYED:
 	case IKE_EV_CHILD_SA_DELETED:
 	case IKE_EV_PEER_DEAD:
+	case IKE_EV_PEER_ALIVE:
 		break;
 	}
 }

@@ -57,6 +57,7 @@ static void release_all(struct vpn_engine *e)
 	core_timer_cancel(&e->l2tp_timer);
 	core_timer_cancel(&e->keepalive);
 	core_timer_cancel(&e->grace);
+	core_timer_cancel(&e->gate_timer);
 	engine_net_restore(e);
 	if (e->dp)
 		e->dp->ops->free(e->dp);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <linux/if_pppol2tp.h>
 #include <linux/if_pppox.h>
 #include <linux/l2tp.h>
+#include <linux/ppp-ioctl.h>
 
 static struct nlmsghdr *genl_begin(struct nlbuf *b, uint16_t family, uint8_t cmd, uint8_t version,
 				   uint32_t seq)
@@ -198,7 +200,14 @@ int kernel_l2tp_pppox_open(int udp_fd, const struct kernel_l2tp_ids *ids)
 				.d_session = ids->peer_session_id,
 			},
 	};
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	/* PPPIOCGCHAN marks the socket bound: from then on the session's frames queue on the PPP
+	 * channel, where pppd reads them once it attaches. Before it, they would sit in this
+	 * socket's own queue, which nobody reads: the server's first LCP request was lost and
+	 * LCP waited for its retransmission (3 s with pppd). */
+	int chan;
+
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    ioctl(fd, PPPIOCGCHAN, &chan) < 0) {
 		int err = -errno;
 
 		close(fd);

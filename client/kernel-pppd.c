@@ -88,6 +88,10 @@ int kernel_pppd_build_argv(const struct kernel_pppd_cfg *cfg, const char **argv,
 	arg(&a, "usepeerdns");	   /* asks for DNS in IPCP; the engine applies it */
 	arg(&a, "noccp");
 	arg(&a, "novj");
+	/* The LNS starts its pppd when the session comes up; our first LCP request often
+	 * arrives before it listens. Ask again after 1 s rather than pppd's 3 s. */
+	arg(&a, "lcp-restart");
+	arg(&a, "1");
 	if (!cfg->ipv6)
 		arg(&a, "noipv6");
 	if (!(auth & KERNEL_PPPD_PAP))

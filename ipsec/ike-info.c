@@ -119,7 +119,15 @@ static void handle_notify(struct ike_sa *sa, struct ike_p1 *p, const struct isak
 			ike_info_send_notify(sa, p, ISAKMP_N_R_U_THERE_ACK, n->data, 4);
 		return;
 	case ISAKMP_N_R_U_THERE_ACK:
-		if (n->data_len == 4 && get_u32(n->data) == sa->dpd_seq && sa->dpd_outstanding) {
+		if (n->data_len == 4 && sa->ping_seq && get_u32(n->data) == sa->ping_seq) {
+			struct ike_event ev = {.type = IKE_EV_PEER_ALIVE};
+
+			sa->ping_seq = 0;
+			ike_emit(sa, &ev);
+			return;
+		}
+		if (n->data_len == 4 && get_u32(n->data) == sa->dpd_seq && sa->dpd_outstanding &&
+		    sa->cfg.dpd_interval_s) {
 			sa->dpd_outstanding = 0;
 			sa->dpd_next_ms = now_ms + (uint64_t)sa->cfg.dpd_interval_s * 1000;
 		}
@@ -275,6 +283,30 @@ bool ike_info_rx_clear(struct ike_sa *sa, const struct isakmp_msg *m, uint64_t n
 	return false;
 }
 
+static uint32_t next_dpd_seq(struct ike_sa *sa)
+{
+	if (!sa->dpd_seq) {
+		/* RFC 3706 5.5: start at a random value below 2^31 */
+		rand_fill(&sa->rnd, &sa->dpd_seq, sizeof(sa->dpd_seq));
+		sa->dpd_seq = (sa->dpd_seq & 0x7fffffff) | 1;
+	}
+	return ++sa->dpd_seq;
+}
+
+int ike_sa_ping(struct ike_sa *sa, uint64_t now_ms)
+{
+	uint8_t seq[4];
+
+	if (!sa->p1 || sa->p1->state != P1_UP)
+		return -ENOTCONN;
+	if (!(sa->p1->vendor & IKE_VENDOR_DPD))
+		return -EOPNOTSUPP;
+	sa->ping_seq = next_dpd_seq(sa);
+	put_u32(seq, sa->ping_seq);
+	log_msg(&sa->log, LOG_LVL_DEBUG, "ike: R-U-THERE seq %u (ping)", sa->ping_seq);
+	return ike_info_send_notify(sa, sa->p1, ISAKMP_N_R_U_THERE, seq, 4);
+}
+
 void ike_dpd_tick(struct ike_sa *sa, uint64_t now_ms)
 {
 	uint64_t interval = (uint64_t)sa->cfg.dpd_interval_s * 1000;
@@ -295,14 +327,8 @@ void ike_dpd_tick(struct ike_sa *sa, uint64_t now_ms)
 		ike_fail(sa, IKE_FAIL_PEER_DEAD, "");
 		return;
 	}
-	if (!sa->dpd_seq) {
-		/* RFC 3706 5.5: start at a random value below 2^31 */
-		rand_fill(&sa->rnd, &sa->dpd_seq, sizeof(sa->dpd_seq));
-		sa->dpd_seq = (sa->dpd_seq & 0x7fffffff) | 1;
-	}
-	sa->dpd_seq++;
 	sa->dpd_outstanding++;
-	put_u32(seq, sa->dpd_seq);
+	put_u32(seq, next_dpd_seq(sa));
 	log_msg(&sa->log, LOG_LVL_DEBUG, "ike: DPD R-U-THERE seq %u (%u outstanding)", sa->dpd_seq,
 		sa->dpd_outstanding);
 	ike_info_send_notify(sa, sa->p1, ISAKMP_N_R_U_THERE, seq, 4);

@@ -138,6 +138,7 @@ struct ike_sa {
 	/* DPD (RFC 3706) */
 	uint32_t dpd_seq;
 	uint32_t dpd_outstanding;
+	uint32_t ping_seq; /* ike_sa_ping's R-U-THERE awaiting its ack; 0 = none */
 	uint64_t last_rx_ms;
 	uint64_t dpd_next_ms;
 	/* informational exchanges sent (DPD, Delete) are logged but not retransmitted */

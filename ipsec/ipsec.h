@@ -178,6 +178,7 @@ enum ike_event_type {
 	IKE_EV_FAILED,
 	IKE_EV_PROBE_RESULT,
 	IKE_EV_PEER_DEAD,
+	IKE_EV_PEER_ALIVE, /* the R-U-THERE of ike_sa_ping() was answered */
 	IKE_EV_CLOSED,
 };
 
@@ -235,6 +236,13 @@ uint64_t ike_sa_next_timeout(const struct ike_sa *sa);
 void ike_sa_tick(struct ike_sa *sa, uint64_t now_ms);
 /* Sends DELETE for the child SAs and the ISAKMP SA, then reports IKE_EV_CLOSED. */
 int ike_sa_close(struct ike_sa *sa, uint64_t now_ms);
+/*
+ * Sends one R-U-THERE now; IKE_EV_PEER_ALIVE follows when it is answered. Servers handle IKE
+ * messages in order, so the answer to a ping sent after Quick Mode means the server has also
+ * installed its SAs and policies. -EOPNOTSUPP: the server did not announce DPD (RFC 3706);
+ * -ENOTCONN: no phase 1.
+ */
+int ike_sa_ping(struct ike_sa *sa, uint64_t now_ms);
 /* Inbound ESP seen: DPD probes only when the peer has been idle (RFC 3706). */
 void ike_sa_notify_traffic(struct ike_sa *sa, uint64_t now_ms);
 

@@ -144,6 +144,7 @@ static void this_layer_finished(struct fsm *f)
 
 void fsm_lower_up(struct fsm *f)
 {
+	f->peer_req_seen = false;
 	switch (f->state) {
 	case FSM_INITIAL:
 		set_state(f, FSM_CLOSED);
@@ -199,6 +200,7 @@ void fsm_lower_down(struct fsm *f)
 
 void fsm_open(struct fsm *f)
 {
+	f->peer_req_seen = false;
 	f->naks = 0;
 	f->fatal_reject = false;
 	switch (f->state) {
@@ -346,10 +348,18 @@ static void rcv_conf_req(struct fsm *f, uint8_t id, const uint8_t *opts, size_t 
 		set_state(f, FSM_REQ_SENT);
 		break;
 	case FSM_REQ_SENT:
+		/* The peer's first request while ours is unanswered: the peer has just started
+		 * (pppd spawned by the LNS, or entering its network phase) and most likely
+		 * dropped ours. Repeat it now (same Identifier: a second Ack is ignored) instead
+		 * of after the 3 s restart timer. */
+		if (!f->peer_req_seen && f->reqid_valid)
+			fsm_send(f, CP_CONF_REQ, f->reqid, f->req, f->req_len);
+		break;
 	case FSM_ACK_RCVD:
 	case FSM_ACK_SENT:
 		break;
 	}
+	f->peer_req_seen = true;
 
 	rd_init(&r, opts, len);
 	wr_init(&w, reply, sizeof(reply));

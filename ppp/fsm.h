@@ -83,6 +83,7 @@ struct fsm {
 	unsigned naks;	   /* Configure-Naks sent in a row */
 	uint64_t due;	   /* restart timer, 0 = stopped */
 	bool fatal_reject; /* the peer Rejected us in a way we cannot continue */
+	bool peer_req_seen; /* a Configure-Request came from the peer since the layer started */
 	/* our last Configure-Request's options, to check an Ack against */
 	uint8_t req[256];
 	size_t req_len;

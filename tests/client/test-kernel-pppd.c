@@ -34,7 +34,7 @@ static void test_argv(void)
 			"/usr/sbin/pppd plugin pppol2tp.so pppol2tp 3 "
 			"plugin /usr/lib/l2tp-ipsec/l2i-pppd-plugin.so l2i-secret-fd 4 "
 			"l2i-report-fd 5 user alice nodetach noauth noipdefault ipcp-accept-local "
-			"ipcp-accept-remote nodefaultroute usepeerdns noccp novj noipv6 refuse-pap "
+			"ipcp-accept-remote nodefaultroute usepeerdns noccp novj lcp-restart 1 noipv6 refuse-pap "
 			"refuse-chap refuse-mschap refuse-eap mtu 1280 mru 1280 "
 			"lcp-echo-interval 30 lcp-echo-failure 4 ipparam conn-1");
 	for (int i = 0; i < n; i++)

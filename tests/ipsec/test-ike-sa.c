@@ -137,6 +137,7 @@ static void cb_event(void *ctx, const struct ike_event *ev)
 		r->chosen = ev->probe.chosen;
 		break;
 	case IKE_EV_PEER_DEAD:
+	case IKE_EV_PEER_ALIVE:
 	case IKE_EV_CLOSED:
 		break;
 	}
@@ -682,6 +683,40 @@ static void test_dpd(void)
 	secbuf_free(psk);
 }
 
+/* The engine pings once after Quick Mode; the answer comes as IKE_EV_PEER_ALIVE. */
+static void test_ping(void)
+{
+	struct secbuf *psk = secbuf_new_str("lab-psk-123");
+	struct ike_config cfg;
+	struct peer_cfg pc;
+	struct net n;
+
+	default_cfg(&cfg, psk);
+	default_peer(&pc);
+	net_init(&n, &cfg, &pc);
+	g_assert_cmpint(ike_sa_ping(n.sa, n.now), ==, -ENOTCONN);
+	start(&n);
+	run_until(&n, n.now + 100);
+	g_assert_nonnull(find_ev(&n, IKE_EV_CHILD_SA_UP, 0));
+	g_assert_null(find_ev(&n, IKE_EV_PEER_ALIVE, 0));
+	g_assert_cmpint(ike_sa_ping(n.sa, n.now), ==, 0);
+	pump(&n);
+	g_assert_cmpuint(peer_stats(n.peer)->dpd_requests, ==, 1);
+	g_assert_nonnull(find_ev(&n, IKE_EV_PEER_ALIVE, 0));
+	net_free(&n);
+
+	pc.silent_dpd = true;
+	net_init(&n, &cfg, &pc);
+	start(&n);
+	run_until(&n, n.now + 100);
+	g_assert_cmpint(ike_sa_ping(n.sa, n.now), ==, 0);
+	run_until(&n, n.now + 5000);
+	g_assert_null(find_ev(&n, IKE_EV_PEER_ALIVE, 0));
+	g_assert_null(find_ev(&n, IKE_EV_FAILED, 0));
+	net_free(&n);
+	secbuf_free(psk);
+}
+
 static void test_child_rekey(void)
 {
 	struct secbuf *psk = secbuf_new_str("lab-psk-123");
@@ -912,6 +947,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ike-sa/retransmit-duplicates", test_retransmit_and_duplicates);
 	g_test_add_func("/ike-sa/lost-replies", test_lost_replies);
 	g_test_add_func("/ike-sa/dpd", test_dpd);
+	g_test_add_func("/ike-sa/ping", test_ping);
 	g_test_add_func("/ike-sa/child-rekey", test_child_rekey);
 	g_test_add_func("/ike-sa/p1-rekey", test_p1_rekey);
 	g_test_add_func("/ike-sa/peer-deletes-child", test_peer_deletes_child);

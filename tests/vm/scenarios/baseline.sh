@@ -1,8 +1,16 @@
 # Baseline: strongSwan + xl2tpd + pppd (MS-CHAPv2) server against the reference client that
 # NetworkManager-l2tp drives (strongSwan + xl2tpd + pppd). Run: tests/vm/run-in-vm
-# tests/vm/scenarios/baseline.sh [natt]   ("natt" forces UDP encapsulation).
+# tests/vm/scenarios/baseline.sh [natt] [libreswan]   ("natt" forces UDP encapsulation;
+# "libreswan": libreswan's pluto instead of strongSwan as the server's IKE daemon).
+mode=plain
+for a in "$@"; do
+	case $a in
+	natt) mode=natt ;;
+	strongswan | libreswan) SERVER=$a ;;
+	*) echo "baseline.sh: unknown argument $a"; exit 2 ;;
+	esac
+done
 . /host/tests/vm/lib.sh
-mode=${1:-plain}
 setup_net
 if [ "$mode" = natt ]; then
 	ns cli sh -c 'sed "/keyingtries/a\    forceencaps=yes" /run/role-etc/ipsec.conf >/run/c &&
@@ -10,8 +18,8 @@ if [ "$mode" = natt ]; then
 fi
 ns srv tcpdump -i vm-s0 -n -U -w /tmp/srv.pcap >/dev/null 2>&1 &
 tcpdump_pid=$!
-start_server
-log "server up"
+start_server || fail "$SERVER server started"
+log "$SERVER server up"
 
 ns cli ipsec start >/dev/null 2>&1
 wait_for 20 ns cli ipsec status
@@ -19,7 +27,8 @@ ns cli sh -c 'exec xl2tpd -D -c /etc/xl2tpd/xl2tpd.conf -p /run/xl2tpd.pid \
 	-C /run/xl2tpd/l2tp-control' >/tmp/cli-xl2tpd.log 2>&1 &
 wait_for 10 ns cli test -p /run/xl2tpd/l2tp-control
 t_up=$(now)
-check "ipsec up (IKEv1 main mode + quick mode)" ns cli sh -c 'ipsec up L2TP-PSK >/tmp/up.log 2>&1'
+check "ipsec up (IKEv1 main mode + quick mode)" ns cli sh -c \
+	'ipsec up L2TP-PSK >/tmp/up.log 2>&1; grep -q "established successfully" /tmp/up.log'
 log "ipsec up took $(awk -v a="$t_up" -v b="$(now)" 'BEGIN { print b - a }') s"
 ns cli sh -c 'echo "c lab" > /run/xl2tpd/l2tp-control'
 t_l2tp=$(now)
@@ -58,5 +67,6 @@ ns cli ipsec stop >/dev/null 2>&1
 stop_server
 if [ "$FAILED" != 0 ]; then
 	tail -30 /tmp/up.log; ns cli cat /run/pppd.log | tail -20; tail -20 /tmp/cli-xl2tpd.log
+	server_logs
 fi
 summary

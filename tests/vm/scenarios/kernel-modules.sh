@@ -5,8 +5,9 @@
 #     pppd on a kernel L2TP session on the server, over our SAs (plain and NAT-T): ppp0 up,
 #     ping, IPCP report, no cleartext UDP/1701, teardown leaves no state.
 # Run: tests/vm/run-in-vm tests/vm/scenarios/kernel-modules.sh [BUILD_DIR]   (default build-kernel)
+#  or: tests/vm/run-in-vm --build BUILD_DIR tests/vm/scenarios/kernel-modules.sh
 . /host/tests/vm/lib.sh
-build=/host/${1:-build-kernel}
+build=${L2I_BUILD:-/host/${1:-build-kernel}} # L2I_BUILD: run-in-vm --build DIR
 tool=$build/tests/vm/tools/l2i-kdp-tool
 plugin=$build/client/pppd-plugin/l2i-pppd-plugin.so
 [ -x "$tool" ] && [ -f "$plugin" ] || { echo "build $tool and $plugin first"; exit 1; }
