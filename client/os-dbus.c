@@ -168,7 +168,8 @@ static bool fill(struct os_dbus *b, size_t need, gint64 deadline, GError **error
 static char *read_line(struct os_dbus *b, gint64 deadline, GError **error)
 {
 	for (;;) {
-		uint8_t *nl = memchr(b->in->data, '\n', b->in->len);
+		/* an empty GByteArray has data NULL: memchr must not see it */
+		uint8_t *nl = b->in->len ? memchr(b->in->data, '\n', b->in->len) : NULL;
 
 		if (nl) {
 			size_t n = (size_t)(nl - b->in->data) + 1;

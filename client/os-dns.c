@@ -276,13 +276,18 @@ static bool resolved_apply(struct os_dbus *bus, int ifindex, const uint32_t *ser
 	/* "~." routing domain: all queries go to the tunnel's servers */
 	if (default_route)
 		g_variant_builder_add(&domains, "(sb)", ".", TRUE);
-	if (!resolved_call(bus, "SetLinkDNS", g_variant_new("(ia(iay))", ifindex, &dns), error) ||
-	    !resolved_call(bus, "SetLinkDomains", g_variant_new("(ia(sb))", ifindex, &domains),
-			   error) ||
-	    /* as NetworkManager: without the default route, only the link's own domains (PPP
-	     * brings none) go to its servers, rather than every name to every server */
-	    !resolved_call(bus, "SetLinkDefaultRoute",
-			   g_variant_new("(ib)", ifindex, default_route), error)) {
+	/* owned here, so that a call failing early leaks none of the later ones */
+	g_autoptr(GVariant) set_dns = g_variant_ref_sink(g_variant_new("(ia(iay))", ifindex, &dns));
+	g_autoptr(GVariant) set_domains =
+		g_variant_ref_sink(g_variant_new("(ia(sb))", ifindex, &domains));
+	/* as NetworkManager: without the default route, only the link's own domains (PPP brings
+	 * none) go to its servers, rather than every name to every server */
+	g_autoptr(GVariant) set_default =
+		g_variant_ref_sink(g_variant_new("(ib)", ifindex, default_route));
+
+	if (!resolved_call(bus, "SetLinkDNS", set_dns, error) ||
+	    !resolved_call(bus, "SetLinkDomains", set_domains, error) ||
+	    !resolved_call(bus, "SetLinkDefaultRoute", set_default, error)) {
 		/* nothing half-done left behind */
 		(void)resolved_call(bus, "RevertLink", g_variant_new("(i)", ifindex), NULL);
 		return false;

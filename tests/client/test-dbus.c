@@ -278,7 +278,9 @@ static void test_bus(void)
 	GThread *t;
 	gboolean has = TRUE;
 
-	if (!g_find_program_in_path("dbus-daemon")) {
+	g_autofree char *daemon = g_find_program_in_path("dbus-daemon");
+
+	if (!daemon) {
 		g_test_skip("dbus-daemon is not installed");
 		return;
 	}
