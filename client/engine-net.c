@@ -24,7 +24,7 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 	e->ip.local = ev->local_addr;
 	e->ip.peer = ev->peer_addr;
 	e->ip.dns[0] = ev->dns1;
-	e->ip.dns[1] = ev->dns2;
+	e->ip.dns[1] = ev->dns2 != ev->dns1 ? ev->dns2 : 0;
 	nc.ifindex = e->ip.ifindex;
 	nc.local = ev->local_addr;
 	nc.peer = ev->peer_addr;
@@ -43,7 +43,8 @@ static void apply_ip(struct vpn_engine *e, const struct ppp_event *ev)
 	}
 	if (ev->dns1)
 		servers[n++] = ev->dns1;
-	if (ev->dns2)
+	/* pppd servers often hand out one address as both primary and secondary */
+	if (ev->dns2 && ev->dns2 != ev->dns1)
 		servers[n++] = ev->dns2;
 	e->ip.dns_method = "none";
 	if (n && !e->no_dns) {
