@@ -47,7 +47,8 @@ start_role() { # ROLE [OVERLAY...]: configs from roles/ROLE/etc, then each roles
 		sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 		ip link set lo up; exec sleep infinity' &
 	echo $! >"/tmp/vm-$role.pid"
-	wait_for 5 test -e "/proc/$(cat "/tmp/vm-$role.pid")" && sleep 0.2
+	# ready once the holder has exec'd sleep: its mounts and sysctls are all done by then
+	wait_for 10 grep -qx sleep "/proc/$(cat "/tmp/vm-$role.pid")/comm"
 }
 ns() { local r=$1; shift; nsenter -t "$(cat "/tmp/vm-$r.pid")" -m -n -- "$@"; }
 # nsbg ROLE CMD...: like ns, in the background; $! is then the command's own pid (nsenter execs).
