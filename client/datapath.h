@@ -36,6 +36,9 @@ struct vpn_dp_host {
 	void (*ppp_event)(void *ctx, const struct ppp_event *ev);
 	/* A datagram for UDP 4500 (ESP, or a keepalive). */
 	void (*send_natt)(void *ctx, const uint8_t *pkt, size_t len);
+	/* A run of datagrams for UDP 4500, each seg bytes but the last (which may be shorter),
+	 * back to back in buf: one send with UDP GSO where the kernel has it. */
+	void (*send_natt_run)(void *ctx, const uint8_t *buf, size_t len, size_t seg);
 	/* Something broke beyond repair: one sentence. */
 	void (*fatal)(void *ctx, const char *sentence);
 	const struct log_sink *log;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -68,6 +69,46 @@ static void keepalive_due(void *ctx, uint64_t now)
 	if (now - e->last_tx_natt >= ENGINE_NATT_KEEPALIVE_MS)
 		engine_send_natt(e, ka, esp_udp_keepalive(ka, sizeof(ka)));
 	core_timer_arm(&e->keepalive, e->last_tx_natt + ENGINE_NATT_KEEPALIVE_MS);
+}
+
+/* UDP GSO (UDP_SEGMENT): one sendmsg and one pass down the stack for a run of ESP packets,
+ * which the kernel (or the NIC) cuts into seg-sized datagrams. */
+void engine_send_natt_run(void *ctx, const uint8_t *buf, size_t len, size_t seg)
+{
+	struct vpn_engine *e = ctx;
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctrl.buf,
+		.msg_controllen = sizeof(ctrl.buf),
+	};
+	struct cmsghdr *c;
+	uint16_t gso = (uint16_t)seg;
+
+	if (len > seg && !e->no_gso && e->fd4500 >= 0) {
+		memset(&ctrl, 0, sizeof(ctrl));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(gso));
+		memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+		if (sendmsg(e->fd4500, &mh, MSG_DONTWAIT) >= 0 || errno == EAGAIN ||
+		    errno == ENOBUFS) {
+			/* sent, or dropped like a single datagram on a full socket */
+			e->last_tx_natt = engine_now_ms();
+			return;
+		}
+		log_msg(&e->log, LOG_LVL_DEBUG, "UDP GSO refused (%s): one datagram at a time",
+			g_strerror(errno));
+		e->no_gso = true;
+	}
+	for (size_t off = 0; off < len; off += seg)
+		engine_send_natt(e, buf + off, MIN(seg, len - off));
 }
 
 void engine_send_natt(void *ctx, const uint8_t *pkt, size_t len)

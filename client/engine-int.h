@@ -46,6 +46,7 @@ struct vpn_engine {
 	int fd500, fd4500;
 	guint watch500, watch4500;
 	bool refused500; /* ICMP port unreachable seen on UDP 500 */
+	bool no_gso;	 /* UDP_SEGMENT refused: runs go out one datagram at a time */
 	uint64_t last_tx_natt;
 	struct core_timer keepalive;
 
@@ -96,6 +97,7 @@ void engine_schedule_step(struct vpn_engine *e);
 bool engine_ike_start(struct vpn_engine *e, GError **error);
 void engine_ike_rearm(struct vpn_engine *e);
 void engine_send_natt(void *ctx, const uint8_t *pkt, size_t len);
+void engine_send_natt_run(void *ctx, const uint8_t *buf, size_t len, size_t seg);
 void engine_sockets_close(struct vpn_engine *e);
 /* Fill ike_config from the profile (also used by the probe). */
 void engine_ike_config(const struct vpn_profile *p, struct ike_config *c);

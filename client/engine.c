@@ -144,6 +144,7 @@ bool vpn_engine_connect(struct vpn_engine *e, GError **error)
 		.esp_alive = dp_esp_alive,
 		.ppp_event = engine_ppp_event,
 		.send_natt = engine_send_natt,
+		.send_natt_run = engine_send_natt_run,
 		.fatal = dp_fatal,
 		.log = &e->log,
 		.rnd = &e->rnd,
