@@ -186,6 +186,7 @@ static void child_up(struct vpn_engine *e, const struct ike_event *ev)
 			 sa->suite, sa->spi_in, sa->spi_out, e->st.encapsulation, sa->lifetime_s);
 	/* ping from the main loop: the IKE core is inside this callback */
 	e->gate = GATE_PING;
+	e->gate_acks = 0;
 	core_timer_arm(&e->gate_timer, engine_now_ms());
 }
 
@@ -198,9 +199,11 @@ static void open_gate(struct vpn_engine *e)
 }
 
 /*
- * L2TP waits for one R-U-THERE round trip after Quick Mode: a server answers it only once it
- * has installed its SAs and policies, and an SCCRQ that comes earlier makes strongSwan and
- * libreswan servers send their SCCRP in clear (dropped here: a retransmission later).
+ * L2TP waits for R-U-THERE round trips after Quick Mode: a server answers them only once it has
+ * installed its SAs and policies, and an SCCRQ that comes earlier makes strongSwan and libreswan
+ * servers send their SCCRP in clear (dropped here: a retransmission later). Two, one after the
+ * other: charon's worker threads may take our first R-U-THERE before QM3 (both wait for the same
+ * IKE SA, in no set order); the second leaves only after the first was answered, behind QM3.
  */
 static void gate_due(void *ctx, uint64_t now)
 {
@@ -280,8 +283,16 @@ static void ike_event(void *ctx, const struct ike_event *ev)
 		engine_schedule_step(e);
 		break;
 	case IKE_EV_PEER_ALIVE:
-		if (e->gate == GATE_WAIT)
+		if (e->gate != GATE_WAIT)
+			break;
+		if (++e->gate_acks < ENGINE_GATE_PINGS) {
+			/* the next ping from the main loop: the IKE core is inside this callback */
+			e->gate = GATE_PING;
+			core_timer_cancel(&e->gate_timer);
+			core_timer_arm(&e->gate_timer, engine_now_ms());
+		} else {
 			open_gate(e);
+		}
 		break;
 	case IKE_EV_PROBE_RESULT:
 		break;

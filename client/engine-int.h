@@ -15,8 +15,9 @@
 #define ENGINE_REKEY_GRACE_MS 10000
 /* NAT keepalive when nothing else went out on UDP 4500 for this long. */
 #define ENGINE_NATT_KEEPALIVE_MS 20000
-/* How long L2TP waits for the post-Quick-Mode R-U-THERE to be answered. */
+/* How long L2TP waits for each post-Quick-Mode R-U-THERE to be answered, and how many. */
 #define ENGINE_PING_WAIT_MS 1000
+#define ENGINE_GATE_PINGS   2
 /* Upper bound for the whole teardown (each core has its own timeouts below it). */
 #define ENGINE_TEARDOWN_MAX_MS 12000
 
@@ -59,6 +60,7 @@ struct vpn_engine {
 	struct core_timer grace;
 	uint32_t grace_spi_in;
 	enum { GATE_CLOSED, GATE_PING, GATE_WAIT, GATE_OPEN } gate; /* before L2TP starts */
+	unsigned gate_acks;
 	struct core_timer gate_timer;
 
 	/* L2TP */
