@@ -100,5 +100,8 @@ struct vpn_datapath *vpn_dp_kernel_new(const struct vpn_profile *profile,
 				       const struct vpn_dp_host *host, GError **error);
 /* Whether vpn_dp_kernel_new() would work; *reason (g_free) says why not. */
 bool vpn_dp_kernel_usable(char **reason);
+/* The same, keeping what it opened for the data path: the XFRM socket and our plugin's path
+ * (dp-kernel-check.c). */
+bool vpn_dp_kernel_check(int *xfrm_fd, char **plugin_path, char **reason);
 
 #endif

@@ -14,18 +14,13 @@
  * still reaches the engine behind the non-ESP marker.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <glib-unix.h>
-#include <glob.h>
 #include <net/if.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <netinet/in.h> /* before the uapi header, which then skips its own copies */
-#include <linux/if_pppox.h>
 
 #include "config.h"
 #include "datapath.h"
@@ -55,7 +50,14 @@ struct kpair {
 	bool in, out; /* installed */
 };
 
+struct dp_kernel;
+
+/* One of pppd's pipes (plugin reports, pppd's own output), read line by line. */
 struct line_reader {
+	struct dp_kernel *k;
+	void (*fn)(struct dp_kernel *k, char *line);
+	int fd;
+	guint watch;
 	char buf[PPPD_LOG_LINE_MAX];
 	size_t len;
 };
@@ -78,7 +80,7 @@ struct dp_kernel {
 	bool kernel_session;
 
 	struct kernel_pppd pppd;
-	guint report_watch, log_watch, child_watch;
+	guint child_watch;
 	struct line_reader report, log;
 	char last_log[PPPD_LOG_LINE_MAX];
 	bool pppd_running, lcp_up, auth_ok, ip_up, closing, ppp_done;
@@ -164,7 +166,7 @@ static int setup_flow(struct dp_kernel *k, const struct vpn_dp_flow *flow)
 		.replay_window = REPLAY_WINDOW,
 	};
 	k->have_flow = true;
-	k->l2tp_watch = g_unix_fd_add(k->l2tp_fd, G_IO_IN, l2tp_readable, k);
+	k->l2tp_watch = os_watch_add(k->l2tp_fd, G_IO_IN, l2tp_readable, k);
 	return 0;
 }
 
@@ -340,12 +342,11 @@ static void pppd_event(struct dp_kernel *k, const struct kernel_pppd_event *ev)
 	}
 }
 
-/* Reads what is there; calls fn for each complete line. False at EOF or error. */
-static bool read_lines(int fd, struct line_reader *r, void (*fn)(struct dp_kernel *, char *),
-		       struct dp_kernel *k)
+/* Reads what is there; calls r->fn for each complete line. False at EOF or error. */
+static bool read_lines(struct line_reader *r)
 {
 	for (;;) {
-		ssize_t n = read(fd, r->buf + r->len, sizeof(r->buf) - 1 - r->len);
+		ssize_t n = read(r->fd, r->buf + r->len, sizeof(r->buf) - 1 - r->len);
 		char *nl;
 
 		if (n < 0 && errno == EINTR)
@@ -357,13 +358,13 @@ static bool read_lines(int fd, struct line_reader *r, void (*fn)(struct dp_kerne
 		r->len += (size_t)n;
 		while ((nl = memchr(r->buf, '\n', r->len))) {
 			*nl = '\0';
-			fn(k, r->buf);
+			r->fn(r->k, r->buf);
 			r->len -= (size_t)(nl + 1 - r->buf);
 			memmove(r->buf, nl + 1, r->len);
 		}
 		if (r->len == sizeof(r->buf) - 1) { /* an overlong line: take it as it is */
 			r->buf[r->len] = '\0';
-			fn(k, r->buf);
+			r->fn(r->k, r->buf);
 			r->len = 0;
 		}
 	}
@@ -387,24 +388,24 @@ static void log_line(struct dp_kernel *k, char *line)
 	log_msg(k->host.log, LOG_LVL_DEBUG, "pppd: %s", line);
 }
 
-static gboolean report_readable(gint fd, GIOCondition cond, gpointer data)
+static gboolean lines_readable(gint fd, GIOCondition cond, gpointer data)
 {
-	struct dp_kernel *k = data;
+	struct line_reader *r = data;
 
-	if (read_lines(fd, &k->report, report_line, k))
+	if (read_lines(r))
 		return G_SOURCE_CONTINUE;
-	k->report_watch = 0;
+	r->watch = 0;
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean log_readable(gint fd, GIOCondition cond, gpointer data)
+static void lines_watch(struct dp_kernel *k, struct line_reader *r, int fd,
+			void (*fn)(struct dp_kernel *k, char *line))
 {
-	struct dp_kernel *k = data;
-
-	if (read_lines(fd, &k->log, log_line, k))
-		return G_SOURCE_CONTINUE;
-	k->log_watch = 0;
-	return G_SOURCE_REMOVE;
+	r->k = k;
+	r->fn = fn;
+	r->fd = fd;
+	r->len = 0;
+	r->watch = os_watch_add(fd, G_IO_IN | G_IO_HUP, lines_readable, r);
 }
 
 static void pppd_exited(GPid pid, gint wait_status, gpointer data)
@@ -415,10 +416,10 @@ static void pppd_exited(GPid pid, gint wait_status, gpointer data)
 	k->pppd_running = false;
 	g_spawn_close_pid(pid);
 	/* the last report and log lines may still sit in the pipes */
-	if (k->report_watch)
-		(void)read_lines(k->pppd.report_fd, &k->report, report_line, k);
-	if (k->log_watch)
-		(void)read_lines(k->pppd.log_fd, &k->log, log_line, k);
+	if (k->report.watch)
+		(void)read_lines(&k->report);
+	if (k->log.watch)
+		(void)read_lines(&k->log);
 	if (WIFEXITED(wait_status))
 		pppd_ended(k, WEXITSTATUS(wait_status));
 	else
@@ -489,8 +490,8 @@ static int dp_ppp_start(struct vpn_datapath *dp, struct l2tp_tunnel *tunnel)
 		return err;
 	}
 	k->pppd_running = true;
-	k->report_watch = g_unix_fd_add(k->pppd.report_fd, G_IO_IN | G_IO_HUP, report_readable, k);
-	k->log_watch = g_unix_fd_add(k->pppd.log_fd, G_IO_IN | G_IO_HUP, log_readable, k);
+	lines_watch(k, &k->report, k->pppd.report_fd, report_line);
+	lines_watch(k, &k->log, k->pppd.log_fd, log_line);
 	k->child_watch = g_child_watch_add(k->pppd.pid, pppd_exited, k);
 	return 0;
 }
@@ -564,11 +565,11 @@ static void stop_pppd(struct dp_kernel *k)
 			;
 		k->pppd_running = false;
 	}
-	if (k->report_watch)
-		g_source_remove(k->report_watch);
-	if (k->log_watch)
-		g_source_remove(k->log_watch);
-	k->report_watch = k->log_watch = 0;
+	if (k->report.watch)
+		g_source_remove(k->report.watch);
+	if (k->log.watch)
+		g_source_remove(k->log.watch);
+	k->report.watch = k->log.watch = 0;
 	if (k->pppd.report_fd >= 0)
 		close(k->pppd.report_fd);
 	if (k->pppd.log_fd >= 0)
@@ -613,128 +614,6 @@ static const struct vpn_datapath_ops kernel_ops = {
 	.free = dp_free,
 };
 
-/* ---- what the kernel path needs ---- */
-
-/* Next to our executable in a build tree, else where meson installs it. */
-static char *find_plugin(void)
-{
-	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-
-	if (exe) {
-		g_autofree char *dir = g_path_get_dirname(exe);
-		char *path = g_build_filename(dir, "pppd-plugin", "l2i-pppd-plugin.so", NULL);
-
-		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-			return path;
-		g_free(path);
-	}
-	if (g_file_test(L2I_PPPD_PLUGIN_PATH, G_FILE_TEST_IS_REGULAR))
-		return g_strdup(L2I_PPPD_PLUGIN_PATH);
-	return NULL;
-}
-
-static bool have_pppol2tp_plugin(void)
-{
-	glob_t g;
-	bool found = glob("/usr/lib/pppd/*/pppol2tp.so", 0, NULL, &g) == 0 ||
-		     glob("/usr/lib/*/pppd/*/pppol2tp.so", 0, NULL, &g) == 0;
-
-	globfree(&g);
-	return found;
-}
-
-static char *esp_reason(int err)
-{
-	switch (-err) {
-	case EPROTONOSUPPORT:
-		return g_strdup("the kernel has no ESP (module esp4)");
-	case ENOENT:
-	case ENOSYS:
-		return g_strdup("the kernel lacks AES-CBC or HMAC-SHA1 for ESP");
-	case EPERM:
-		return g_strdup("changing XFRM state needs CAP_NET_ADMIN (run as root)");
-	default:
-		return g_strdup_printf("the kernel refused a test ESP SA (%s)", g_strerror(-err));
-	}
-}
-
-/* Checks every piece; on success keeps the XFRM socket and plugin path for the data path. */
-static bool kernel_usable(int *xfrm_fd, char **plugin, char **reason)
-{
-	int fd, err;
-
-	*xfrm_fd = -1;
-	*plugin = NULL;
-	if (access(KERNEL_PPPD_PATH, X_OK) < 0) {
-		*reason = g_strdup(KERNEL_PPPD_PATH " is missing (Debian: apt install ppp)");
-		return false;
-	}
-	if (!have_pppol2tp_plugin()) {
-		*reason = g_strdup("pppd's pppol2tp.so plugin is missing");
-		return false;
-	}
-	*plugin = find_plugin();
-	if (!*plugin) {
-		*reason = g_strdup("our pppd plugin " L2I_PPPD_PLUGIN_PATH
-				   " is missing (build with ppp-dev installed)");
-		return false;
-	}
-	fd = open("/dev/ppp", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		*reason = g_strdup_printf("/dev/ppp: %s (module ppp_generic)", g_strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	fd = socket(AF_PPPOX, SOCK_DGRAM | SOCK_CLOEXEC, PX_PROTO_OL2TP);
-	if (fd < 0) {
-		*reason = g_strdup_printf("PPP over L2TP sockets: %s (module l2tp_ppp)",
-					  g_strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	{
-		struct kernel_l2tp kl = {.fd = -1};
-
-		err = kernel_l2tp_open(&kl);
-		kernel_l2tp_close(&kl);
-		if (err) {
-			*reason = g_strdup_printf("kernel L2TP netlink: %s (module l2tp_netlink)",
-						  g_strerror(-err));
-			goto fail;
-		}
-	}
-	*xfrm_fd = kernel_xfrm_open();
-	if (*xfrm_fd < 0) {
-		*reason = g_strdup_printf("XFRM netlink: %s", g_strerror(-*xfrm_fd));
-		goto fail;
-	}
-	err = kernel_xfrm_probe_esp(*xfrm_fd);
-	if (err) {
-		*reason = esp_reason(err);
-		goto fail;
-	}
-	return true;
-fail:
-	if (*xfrm_fd >= 0)
-		close(*xfrm_fd);
-	*xfrm_fd = -1;
-	g_free(*plugin);
-	*plugin = NULL;
-	return false;
-}
-
-bool vpn_dp_kernel_usable(char **reason)
-{
-	int fd;
-	char *plugin;
-
-	if (!kernel_usable(&fd, &plugin, reason))
-		return false;
-	close(fd);
-	g_free(plugin);
-	return true;
-}
-
 struct vpn_datapath *vpn_dp_kernel_new(const struct vpn_profile *profile,
 				       const struct vpn_dp_host *host, GError **error)
 {
@@ -748,7 +627,7 @@ struct vpn_datapath *vpn_dp_kernel_new(const struct vpn_profile *profile,
 	k->l2tp_fd = -1;
 	k->kl2tp.fd = -1;
 	k->pppd.report_fd = k->pppd.log_fd = -1;
-	if (!kernel_usable(&k->xfrm_fd, &k->plugin_path, &reason)) {
+	if (!vpn_dp_kernel_check(&k->xfrm_fd, &k->plugin_path, &reason)) {
 		g_set_error(error, VPN_CONFIG_ERROR, VPN_CONFIG_ERROR_UNSUPPORTED,
 			    "the kernel data path cannot be used: %s; use --data-path userspace",
 			    reason);

@@ -28,6 +28,7 @@ static void l2tp_send(void *ctx, const uint8_t *pkt, size_t len)
 static void l2tp_event(void *ctx, const struct l2tp_event *ev)
 {
 	struct vpn_engine *e = ctx;
+	int r;
 
 	switch (ev->type) {
 	case L2TP_EV_TUNNEL_UP:
@@ -37,10 +38,14 @@ static void l2tp_event(void *ctx, const struct l2tp_event *ev)
 	case L2TP_EV_SESSION_UP:
 		engine_set_state(e, VPN_STATE_PPP_LCP, "L2TP session up: session id %u, peer %u",
 				 ev->ids.session_id, ev->ids.peer_session_id);
-		if (e->dp->ops->ppp_start(e->dp, e->l2tp) == 0)
+		r = e->dp->ops->ppp_start(e->dp, e->l2tp);
+		if (r == 0)
 			e->ppp_running = true;
 		else
-			engine_fail(e, VPN_STATE_PPP_LCP, "cannot start PPP (out of memory)");
+			engine_fail(e, VPN_STATE_PPP_LCP,
+				    "cannot start PPP on the %s data path (%s); the log above has the "
+				    "details, or try --data-path userspace",
+				    e->dp->ops->name, g_strerror(-r));
 		break;
 	case L2TP_EV_PPP_FRAME:
 		e->dp->ops->ppp_rx(e->dp, ev->data, ev->len);
