@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The TUN device of the userspace data path: IP packets without a packet
- * information header (IFF_NO_PI). Closing the fd removes the device and, with
- * it, its addresses and routes, which is also what happens if we crash.
+ * information header (IFF_NO_PI), optionally with a virtio_net_hdr and the
+ * offloads it carries (tun-offload.h). Closing the fd removes the device and,
+ * with it, its addresses and routes, which is also what happens if we crash.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +15,19 @@
 
 #include "os.h"
 
-int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
+/* Checksum and TCP segmentation offload: the kernel may then pass TCP super-segments.
+ * Without TUN_F_TSO_ECN it segments ECN-marked (CWR) bursts itself. */
+static void enable_offloads(int fd)
+{
+	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0)
+		(void)ioctl(fd, TUNSETOFFLOAD, 0);
+}
+
+int os_tun_open(const char *name, char *ifname, int *ifindex, bool *offload, GError **error)
 {
 	struct ifreq ifr = {0};
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	int r;
 
 	if (fd < 0) {
 		g_set_error(error, OS_ERROR, errno,
@@ -25,9 +35,14 @@ int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
 			    g_strerror(errno));
 		return -1;
 	}
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (offload && *offload ? IFF_VNET_HDR : 0);
 	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+	r = ioctl(fd, TUNSETIFF, &ifr);
+	if (r < 0 && errno == EINVAL && (ifr.ifr_flags & IFF_VNET_HDR)) {
+		ifr.ifr_flags &= (short)~IFF_VNET_HDR; /* a kernel without it */
+		r = ioctl(fd, TUNSETIFF, &ifr);
+	}
+	if (r < 0) {
 		int err = errno;
 
 		g_set_error(error, OS_ERROR, err, "cannot create TUN device `%s': %s%s", name,
@@ -37,6 +52,10 @@ int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error)
 		close(fd);
 		return -1;
 	}
+	if (offload)
+		*offload = ifr.ifr_flags & IFF_VNET_HDR;
+	if (offload && *offload)
+		enable_offloads(fd);
 	g_strlcpy(ifname, ifr.ifr_name, IFNAMSIZ);
 	*ifindex = (int)if_nametoindex(ifname);
 	if (!*ifindex) {

@@ -41,8 +41,12 @@ bool os_resolve_ipv4(const char *host, uint32_t *addr, GError **error);
 /* ---- TUN (os-tun.c) ---- */
 
 /* Opens /dev/net/tun as IFF_TUN|IFF_NO_PI, non-blocking. name may hold "%d".
- * Returns the fd or -1; ifname (IFNAMSIZ bytes) and ifindex are filled. */
-int os_tun_open(const char *name, char *ifname, int *ifindex, GError **error);
+ * Returns the fd or -1; ifname (IFNAMSIZ bytes) and ifindex are filled.
+ * offload NULL: plain IP packets. Otherwise the device is asked for a virtio_net_hdr before
+ * every packet (IFF_VNET_HDR), checksum offload and TCP segmentation offload
+ * (tun-offload.h); *offload says whether it has the header (the offloads may still be off:
+ * the header then says so). */
+int os_tun_open(const char *name, char *ifname, int *ifindex, bool *offload, GError **error);
 
 /* ---- addresses and routes (os-net.c) ---- */
 

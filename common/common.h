@@ -89,6 +89,14 @@ static inline uint32_t get_u32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ---- Internet checksum (RFC 1071) ---- */
+
+/* Add len bytes to a running sum of big-endian 16-bit words. Pieces must have even lengths,
+ * except the last. Start with 0, or with other pieces' sums (a pseudo header). */
+uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len);
+/* The checksum field's value: the sum folded to 16 bits and complemented. */
+uint16_t inet_csum_fold(uint32_t sum);
+
 /* ---- secrets ---- */
 
 /* Wipe memory in a way the compiler may not elide. */

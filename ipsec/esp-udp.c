@@ -30,35 +30,25 @@ size_t esp_udp_keepalive(uint8_t *out, size_t cap)
 	return 1;
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += get_u16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 /* RFC 768 checksum over the pseudo header, UDP header and payload. */
 static uint16_t udp_checksum(const struct esp_udp_pseudo *ph, const uint8_t hdr[8],
 			     const uint8_t *payload, size_t len)
 {
 	uint8_t tail[8];
 	uint32_t sum = 0;
+	uint16_t csum;
 
-	sum = sum16(sum, ph->src, ph->addr_len);
-	sum = sum16(sum, ph->dst, ph->addr_len);
+	sum = inet_csum_add(sum, ph->src, ph->addr_len);
+	sum = inet_csum_add(sum, ph->dst, ph->addr_len);
 	/* IPv4: zero|17|UDP length; IPv6: 32-bit length|zero|17, same sum. */
 	put_u32(tail, (uint32_t)(ESP_UDP_HDR_LEN + len));
 	put_u32(tail + 4, 17);
-	sum = sum16(sum, tail, 8);
-	sum = sum16(sum, hdr, 6); /* the checksum field itself counts as zero */
-	sum = sum16(sum, payload, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
+	sum = inet_csum_add(sum, tail, 8);
+	sum = inet_csum_add(sum, hdr, 6); /* the checksum field itself counts as zero */
+	sum = inet_csum_add(sum, payload, len);
+	csum = inet_csum_fold(sum);
 	/* A computed 0 is sent as all ones (RFC 768). */
-	return sum ? (uint16_t)sum : 0xffff;
+	return csum ? csum : 0xffff;
 }
 
 int esp_udp_inner_build(uint8_t hdr[ESP_UDP_HDR_LEN], uint16_t sport, uint16_t dport,

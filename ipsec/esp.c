@@ -5,6 +5,8 @@
  * Speed matters here: the cipher and MAC contexts are keyed once in
  * esp_sa_new() and only re-initialised per packet (new IV; HMAC restarted from
  * the stored inner/outer pads), and encryption runs in place in the output.
+ * Outbound AES-CBC on a CPU with AES-NI encrypts a batch's packets side by
+ * side (aes-lanes.h); everything else goes through EVP one packet at a time.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "aes-lanes.h"
 #include "esp-internal.h"
 
 #define ESP_MAX_ICV   16
@@ -35,6 +38,8 @@ struct esp_sa {
 	EVP_CIPHER_CTX *iv_gen; /* CBC outbound: AES-128-ECB under a random key */
 	EVP_MAC *mac_alg;
 	EVP_MAC_CTX *mac;
+	bool lanes; /* outbound AES-CBC in lanes: the two keys below instead of cipher, iv_gen */
+	struct aes_lanes_key lanes_key, lanes_iv_key;
 	uint32_t seq; /* outbound: last sent */
 	struct esp_replay replay;
 	struct esp_sa_stats st;
@@ -146,11 +151,14 @@ static bool iv_gen_init(struct esp_sa *sa, const struct rand_source *rnd)
 	uint8_t key[16];
 	bool ok;
 
-	sa->iv_gen = EVP_CIPHER_CTX_new();
-	if (!sa->iv_gen)
-		return false;
 	rand_fill(rnd, key, sizeof(key));
-	ok = EVP_EncryptInit_ex(sa->iv_gen, EVP_aes_128_ecb(), NULL, key, NULL) &&
+	if (sa->lanes) {
+		ok = aes_lanes_set_key(&sa->lanes_iv_key, key, sizeof(key));
+		secure_wipe(key, sizeof(key));
+		return ok;
+	}
+	sa->iv_gen = EVP_CIPHER_CTX_new();
+	ok = sa->iv_gen && EVP_EncryptInit_ex(sa->iv_gen, EVP_aes_128_ecb(), NULL, key, NULL) &&
 	     EVP_CIPHER_CTX_set_padding(sa->iv_gen, 0);
 	secure_wipe(key, sizeof(key));
 	return ok;
@@ -183,6 +191,9 @@ static bool sa_keys(struct esp_sa *sa, const struct suite *s, const uint8_t *km)
 	}
 	if (!EVP_CIPHER_CTX_set_padding(sa->cipher, 0))
 		return false;
+	/* AES-CBC outbound: the lanes when the CPU has them (the EVP context stays unused) */
+	if (enc && (s->cipher == EVP_aes_128_cbc() || s->cipher == EVP_aes_256_cbc()))
+		sa->lanes = aes_lanes_set_key(&sa->lanes_key, km, s->enc_key_len);
 	sa->mac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	if (sa->mac_alg)
 		sa->mac = EVP_MAC_CTX_new(sa->mac_alg);
@@ -286,64 +297,149 @@ static bool gcm_start(struct esp_sa *sa, const uint8_t *hdr, const uint8_t *iv)
 	       EVP_CipherUpdate(sa->cipher, NULL, &outl, hdr, ESP_HDR_LEN);
 }
 
-int esp_encrypt(struct esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
-		uint8_t *out, size_t cap, size_t *out_len)
+size_t esp_payload_offset(const struct esp_sa *sa)
 {
-	size_t pad, ct_len, total;
-	uint8_t *iv, *ct, md[EVP_MAX_MD_SIZE];
-	uint32_t seq;
-	int outl, ok;
+	return ESP_HDR_LEN + sa->iv_len;
+}
 
-	if (sa->dir != ESP_DIR_OUTBOUND || len > ESP_MAX_PAYLOAD)
-		return -EINVAL;
-	/* RFC 4303 3.3.3: the counter must not cycle; the SA has to be replaced. */
-	if (sa->seq == UINT32_MAX)
-		return -EOVERFLOW;
-	pad = pad_len(sa, len);
-	ct_len = len + pad + 2;
-	total = ESP_HDR_LEN + sa->iv_len + ct_len + sa->icv_len;
-	if (total > cap)
-		return -ENOBUFS;
-	seq = sa->seq + 1;
+/* SPI, sequence number, padding and trailer around a payload already in place; the
+ * ciphertext's length. */
+static size_t frame(const struct esp_sa *sa, uint8_t next_header, uint8_t *out, size_t len,
+		    uint32_t seq)
+{
+	uint8_t *ct = out + ESP_HDR_LEN + sa->iv_len;
+	size_t pad = pad_len(sa, len);
 
 	put_u32(out, sa->spi);
 	put_u32(out + 4, seq);
-	iv = out + ESP_HDR_LEN;
-	ct = iv + sa->iv_len;
-	memmove(ct, payload, len);
 	/* Padding 1, 2, 3, ... then pad length and next header (RFC 4303 2.4). */
 	for (size_t i = 0; i < pad; i++)
 		ct[len + i] = (uint8_t)(i + 1);
 	ct[len + pad] = (uint8_t)pad;
 	ct[len + pad + 1] = next_header;
+	return len + pad + 2;
+}
+
+/* One framed packet through EVP: IV, cipher, then ICV (or GCM tag). */
+static bool seal_evp(struct esp_sa *sa, uint8_t *out, size_t ct_len, uint32_t seq)
+{
+	uint8_t *iv = out + ESP_HDR_LEN, *ct = iv + sa->iv_len, md[EVP_MAX_MD_SIZE];
+	int outl;
+	bool ok;
 
 	if (sa->aead) {
 		/* The explicit IV only has to be unique per key: the sequence number is. */
 		memset(iv, 0, 4);
 		put_u32(iv + 4, seq);
-		ok = gcm_start(sa, out, iv) &&
-		     EVP_CipherUpdate(sa->cipher, ct, &outl, ct, (int)ct_len) &&
-		     EVP_CipherFinal_ex(sa->cipher, ct + ct_len, &outl) &&
-		     EVP_CIPHER_CTX_ctrl(sa->cipher, EVP_CTRL_AEAD_GET_TAG, (int)sa->icv_len,
-					 ct + ct_len) > 0;
-	} else {
-		ok = iv_gen(sa, seq, iv) &&
-		     EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, -1) &&
-		     EVP_CipherUpdate(sa->cipher, ct, &outl, ct, (int)ct_len) &&
-		     (size_t)outl == ct_len && hmac(sa, out, total - sa->icv_len, md);
-		if (ok)
-			memcpy(ct + ct_len, md, sa->icv_len);
-		secure_wipe(md, sizeof(md));
+		return gcm_start(sa, out, iv) &&
+		       EVP_CipherUpdate(sa->cipher, ct, &outl, ct, (int)ct_len) &&
+		       EVP_CipherFinal_ex(sa->cipher, ct + ct_len, &outl) &&
+		       EVP_CIPHER_CTX_ctrl(sa->cipher, EVP_CTRL_AEAD_GET_TAG, (int)sa->icv_len,
+					   ct + ct_len) > 0;
+	}
+	ok = iv_gen(sa, seq, iv) && EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, -1) &&
+	     EVP_CipherUpdate(sa->cipher, ct, &outl, ct, (int)ct_len) &&
+	     (size_t)outl == ct_len && hmac(sa, out, (size_t)(ct - out) + ct_len, md);
+	if (ok)
+		memcpy(ct + ct_len, md, sa->icv_len);
+	secure_wipe(md, sizeof(md));
+	return ok;
+}
+
+/* Up to AES_LANES_MAX framed CBC packets: IVs (AES of the nonces under the IV key, as
+ * iv_gen() does), the ciphers side by side, then each ICV. */
+static bool seal_lanes(struct esp_sa *sa, struct esp_batch_pkt *pkts, const size_t *ct_len,
+		       unsigned n, uint32_t first_seq)
+{
+	static const uint8_t zero_iv[16];
+	struct aes_lane ivs[AES_LANES_MAX], cts[AES_LANES_MAX];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	bool ok = true;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *iv = pkts[i].out + ESP_HDR_LEN;
+
+		memset(iv, 0, 12);
+		put_u32(iv + 12, first_seq + i);
+		ivs[i] = (struct aes_lane){.data = iv, .iv = zero_iv, .blocks = 1};
+		cts[i] = (struct aes_lane){.data = iv + 16, .iv = iv, .blocks = ct_len[i] / 16};
+	}
+	aes_lanes_cbc_encrypt(&sa->lanes_iv_key, ivs, n);
+	aes_lanes_cbc_encrypt(&sa->lanes_key, cts, n);
+	for (unsigned i = 0; i < n && ok; i++) {
+		size_t auth_len = ESP_HDR_LEN + sa->iv_len + ct_len[i];
+
+		ok = hmac(sa, pkts[i].out, auth_len, md);
+		memcpy(pkts[i].out + auth_len, md, sa->icv_len);
+	}
+	secure_wipe(md, sizeof(md));
+	return ok;
+}
+
+int esp_encrypt_batch(struct esp_sa *sa, uint8_t next_header, struct esp_batch_pkt *pkts,
+		      unsigned n)
+{
+	size_t ct_len[AES_LANES_MAX];
+	bool ok = true;
+
+	if (sa->dir != ESP_DIR_OUTBOUND)
+		return -EINVAL;
+	/* RFC 4303 3.3.3: the counter must not cycle; the SA has to be replaced. */
+	if (n > UINT32_MAX - sa->seq)
+		return -EOVERFLOW;
+	for (unsigned i = 0; i < n; i++) {
+		if (pkts[i].len > ESP_MAX_PAYLOAD)
+			return -EINVAL;
+		if (esp_encrypt_len(sa, pkts[i].len) > pkts[i].cap)
+			return -ENOBUFS;
+	}
+	for (unsigned i = 0; i < n && ok; i += AES_LANES_MAX) {
+		unsigned m = n - i < AES_LANES_MAX ? n - i : AES_LANES_MAX;
+
+		for (unsigned j = 0; j < m; j++)
+			ct_len[j] = frame(sa, next_header, pkts[i + j].out, pkts[i + j].len,
+					  sa->seq + 1 + i + j);
+		if (sa->lanes) {
+			ok = seal_lanes(sa, pkts + i, ct_len, m, sa->seq + 1 + i);
+			continue;
+		}
+		for (unsigned j = 0; j < m && ok; j++)
+			ok = seal_evp(sa, pkts[i + j].out, ct_len[j], sa->seq + 1 + i + j);
 	}
 	if (!ok) {
-		secure_wipe(out, total);
+		for (unsigned i = 0; i < n; i++)
+			secure_wipe(pkts[i].out, esp_encrypt_len(sa, pkts[i].len));
 		return -EIO;
 	}
-	sa->seq = seq;
-	sa->st.packets++;
-	sa->st.bytes += len;
-	*out_len = total;
+	for (unsigned i = 0; i < n; i++) {
+		pkts[i].out_len = esp_encrypt_len(sa, pkts[i].len);
+		sa->st.bytes += pkts[i].len;
+	}
+	sa->seq += n;
+	sa->st.packets += n;
 	return 0;
+}
+
+int esp_encrypt(struct esp_sa *sa, uint8_t next_header, const uint8_t *payload, size_t len,
+		uint8_t *out, size_t cap, size_t *out_len)
+{
+	struct esp_batch_pkt p = {.out = out, .len = len, .cap = cap};
+	uint8_t *at;
+	int r;
+
+	if (sa->dir != ESP_DIR_OUTBOUND || len > ESP_MAX_PAYLOAD)
+		return -EINVAL;
+	if (sa->seq == UINT32_MAX)
+		return -EOVERFLOW;
+	if (esp_encrypt_len(sa, len) > cap)
+		return -ENOBUFS;
+	at = out + esp_payload_offset(sa);
+	if (at != payload)
+		memmove(at, payload, len);
+	r = esp_encrypt_batch(sa, next_header, &p, 1);
+	if (!r)
+		*out_len = p.out_len;
+	return r;
 }
 
 /* Pad length, pad bytes 1, 2, 3, ...; the payload length on success. */

@@ -137,7 +137,7 @@ static void test_link_local(void)
 	struct os_net *n;
 	int ifindex, fd;
 
-	fd = os_tun_open("l2i6t%d", ifname, &ifindex, &error);
+	fd = os_tun_open("l2i6t%d", ifname, &ifindex, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(os_net_ipv6_prepare(ifindex, ifname, &error));
 	g_assert_no_error(error);
@@ -187,7 +187,7 @@ static void test_disabled(void)
 	int ifindex, fd;
 
 	g_assert_true(write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1"));
-	fd = os_tun_open("l2i6d%d", ifname, &ifindex, &error);
+	fd = os_tun_open("l2i6d%d", ifname, &ifindex, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_false(os_net_ipv6_prepare(ifindex, ifname, &error));
 	g_assert_error(error, OS_ERROR, EOPNOTSUPP);

@@ -138,3 +138,21 @@ pcap_count() { # role file filter...
 
 xfrm_state_count() { ns "$1" ip xfrm state | grep -c '^src' || true; }
 xfrm_policy_count() { ns "$1" ip xfrm policy | grep -c '^src' || true; }
+
+# tcp_both_ways ADDR: 4 MiB up, then 4 MiB down, one iperf3 TCP stream each, each done within
+# 30 s: bulk TCP through the real server (on the userspace path, TCP super-segments cut by us).
+# It does not prove our checksums right: Linux takes the inner packets of UDP-encapsulated
+# transport-mode ESP as verified (tests/client/test-tun-relay.c checks them).
+tcp_both_ways() {
+	local addr=$1 dir srv rc=0
+
+	for dir in "" -R; do
+		nsbg srv iperf3 -s -1 >/dev/null 2>&1
+		srv=$!
+		wait_for 10 sh -c "ip netns exec vm-srv ss -ltn | grep -q ':5201 '" || rc=1
+		ns cli timeout 30 iperf3 -c "$addr" -n 4M $dir >/dev/null 2>&1 || rc=1
+		kill $srv 2>/dev/null
+		wait $srv 2>/dev/null
+	done
+	return $rc
+}

@@ -58,6 +58,7 @@ check "route to the server's PPP address through $ifc" \
 	sh -c "ip -n vm-cli route get $SRV_PPP_IP | grep -q 'dev $ifc '"
 check "ping the server's PPP address" ns cli ping -c 3 -i 0.3 -W 2 $SRV_PPP_IP
 check "ping with 1200-byte payloads (near the 1280 MTU)" ns cli ping -c 2 -s 1200 -W 3 $SRV_PPP_IP
+check "TCP, 4 MiB each way (iperf3)" tcp_both_ways $SRV_PPP_IP
 check "DNS from IPCP in resolv.conf" ns cli grep -q '^nameserver 10.98.0.53' /etc/resolv.conf
 
 states=$(ip -n vm-cli xfrm state)

@@ -90,6 +90,7 @@ ns srv grep -E 'IPV6CP|LL address' /run/pppd.log
 check "1: ping6 the server's link-local address" ns cli ping -6 -c 3 -i 0.3 -W 3 "$peer6%$ifc"
 check "1: ping6 from the server to ours" ns srv ping -6 -c 3 -i 0.3 -W 3 "$local6%ppp0"
 check "1: ping6 near the MTU (1248-byte packets)" ns cli ping -6 -c 2 -s 1200 -W 3 "$peer6%$ifc"
+check "1: TCP over IPv6, 4 MiB each way (iperf3)" tcp_both_ways "$peer6%$ifc"
 check "1: IPv4 still works" ns cli ping -c 2 -W 3 $SRV_PPP_IP
 down 1
 
