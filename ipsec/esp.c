@@ -6,7 +6,9 @@
  * esp_sa_new() and only re-initialised per packet (new IV; HMAC restarted from
  * the stored inner/outer pads), and encryption runs in place in the output.
  * Outbound AES-CBC on a CPU with AES-NI encrypts a batch's packets side by
- * side (aes-lanes.h); everything else goes through EVP one packet at a time.
+ * side (aes-lanes.h), and their HMAC-SHA1 ICVs likewise where the CPU has the
+ * SHA extensions (sha1-lanes.h); everything else goes through EVP one packet
+ * at a time.
  */
 #include <errno.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 
 #include "aes-lanes.h"
 #include "esp-internal.h"
+#include "sha1-lanes.h"
 
 #define ESP_MAX_ICV   16
 #define ESP_MAX_IV    16
@@ -40,6 +43,8 @@ struct esp_sa {
 	EVP_MAC_CTX *mac;
 	bool lanes; /* outbound AES-CBC in lanes: the two keys below instead of cipher, iv_gen */
 	struct aes_lanes_key lanes_key, lanes_iv_key;
+	bool hmac_lanes; /* with lanes: HMAC-SHA1 in lanes too, keyed below */
+	struct hmac_sha1_lanes_key hmac_key;
 	uint32_t seq; /* outbound: last sent */
 	struct esp_replay replay;
 	struct esp_sa_stats st;
@@ -194,6 +199,9 @@ static bool sa_keys(struct esp_sa *sa, const struct suite *s, const uint8_t *km)
 	/* AES-CBC outbound: the lanes when the CPU has them (the EVP context stays unused) */
 	if (enc && (s->cipher == EVP_aes_128_cbc() || s->cipher == EVP_aes_256_cbc()))
 		sa->lanes = aes_lanes_set_key(&sa->lanes_key, km, s->enc_key_len);
+	if (sa->lanes && !strcmp(s->digest, "SHA1"))
+		sa->hmac_lanes = hmac_sha1_lanes_set_key(&sa->hmac_key, km + s->enc_key_len,
+							 s->auth_key_len);
 	sa->mac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	if (sa->mac_alg)
 		sa->mac = EVP_MAC_CTX_new(sa->mac_alg);
@@ -353,7 +361,8 @@ static bool seal_lanes(struct esp_sa *sa, struct esp_batch_pkt *pkts, const size
 {
 	static const uint8_t zero_iv[16];
 	struct aes_lane ivs[AES_LANES_MAX], cts[AES_LANES_MAX];
-	uint8_t md[EVP_MAX_MD_SIZE];
+	struct hmac_lane macs[AES_LANES_MAX];
+	uint8_t md[AES_LANES_MAX][EVP_MAX_MD_SIZE];
 	bool ok = true;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -366,12 +375,17 @@ static bool seal_lanes(struct esp_sa *sa, struct esp_batch_pkt *pkts, const size
 	}
 	aes_lanes_cbc_encrypt(&sa->lanes_iv_key, ivs, n);
 	aes_lanes_cbc_encrypt(&sa->lanes_key, cts, n);
-	for (unsigned i = 0; i < n && ok; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		size_t auth_len = ESP_HDR_LEN + sa->iv_len + ct_len[i];
 
-		ok = hmac(sa, pkts[i].out, auth_len, md);
-		memcpy(pkts[i].out + auth_len, md, sa->icv_len);
+		macs[i] = (struct hmac_lane){.data = pkts[i].out, .len = auth_len, .mac = md[i]};
+		if (!sa->hmac_lanes && ok)
+			ok = hmac(sa, pkts[i].out, auth_len, md[i]);
 	}
+	if (sa->hmac_lanes)
+		hmac_sha1_lanes(&sa->hmac_key, macs, n);
+	for (unsigned i = 0; i < n; i++)
+		memcpy(pkts[i].out + macs[i].len, md[i], sa->icv_len);
 	secure_wipe(md, sizeof(md));
 	return ok;
 }
