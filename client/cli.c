@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* l2tp-ipsec: the headless front end of the engine. */
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -12,7 +11,12 @@ int main(int argc, char **argv)
 	g_autofree char *usage = NULL;
 	struct cli_args a;
 
-	setlocale(LC_ALL, "");
+	/*
+	 * No setlocale(): every message is English, and the C locale keeps numbers in
+	 * --timing and JSON output with a decimal point. Loading the user's locale cost
+	 * ~0.15 ms of CPU per run (a dozen locale files), and strerror() then answered in
+	 * another language inside our English sentences.
+	 */
 	signal(SIGPIPE, SIG_IGN);
 	if (!cli_parse(argc, argv, &a, &error)) {
 		usage = cli_usage(NULL);

@@ -50,7 +50,10 @@ static int connect_to(const char *path, GError **error)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		g_set_error(error, OS_ERROR, errno, "%s: %s", path, g_strerror(errno));
+		/* no g_strerror() for a caller that only asks whether it connects: its first
+		 * use per errno converts the text from the locale's charset */
+		if (error)
+			g_set_error(error, OS_ERROR, errno, "%s: %s", path, g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -63,12 +63,12 @@ struct dp_user {
 
 	struct vpn_dp_stats st;
 	uint8_t pkt[DP_HEADROOM + DP_PKT_MAX];
-	uint8_t tun_in[DP_TUN_READ_MAX];
+	uint8_t *tun_in; /* DP_TUN_READ_MAX bytes */
 	uint8_t esp[DP_HEADROOM + DP_PKT_MAX + DP_ESP_SLACK];
 	uint8_t dec[DP_PKT_MAX + DP_ESP_SLACK];
 	/* TUN traffic of one wakeup, staged back to back and sealed as one batch (the AES of
 	 * its packets runs side by side): equal sizes, the last may be shorter */
-	uint8_t run[DP_RUN_MAX];
+	uint8_t *run; /* DP_RUN_MAX bytes */
 	struct esp_batch_pkt run_pkts[DP_RUN_SEGS];
 	size_t run_len, run_seg;
 	unsigned run_n;
@@ -124,7 +124,7 @@ static uint8_t *run_slot(struct dp_user *u, size_t len)
 	size_t out_len = esp_encrypt_len(u->out, len);
 
 	if (u->run_n && (u->run_n == DP_RUN_SEGS || u->run_closed || out_len > u->run_seg ||
-			 sizeof(u->run) - u->run_len < out_len))
+			 DP_RUN_MAX - u->run_len < out_len))
 		run_flush(u);
 	return u->run + u->run_len + esp_payload_offset(u->out);
 }
@@ -507,8 +507,10 @@ static void dp_free(struct vpn_datapath *dp)
 	esp_sa_free(u->in[0]);
 	esp_sa_free(u->in[1]);
 	secure_wipe(u->pkt, sizeof(u->pkt));
-	secure_wipe(u->tun_in, sizeof(u->tun_in));
-	secure_wipe(u->run, sizeof(u->run));
+	secure_wipe(u->tun_in, DP_TUN_READ_MAX);
+	secure_wipe(u->run, DP_RUN_MAX);
+	g_free(u->tun_in);
+	g_free(u->run);
 	secure_wipe(u->dec, sizeof(u->dec));
 	g_free(u);
 }
@@ -557,11 +559,16 @@ struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, con
 
 	u->base.ops = &userspace_ops;
 	u->host = *host;
+	/* apart, and not zeroed: 128 KiB that are touched only as traffic needs them */
+	u->tun_in = g_malloc(DP_TUN_READ_MAX);
+	u->run = g_malloc(DP_RUN_MAX);
 	u->profile = profile;
 	core_timer_init(&u->ppp_timer, ppp_timer_fired, u);
 	u->tun_vnet = true;
 	u->tun_fd = os_tun_open(ifname, u->ifname, &u->ifindex, &u->tun_vnet, error);
 	if (u->tun_fd < 0) {
+		g_free(u->tun_in);
+		g_free(u->run);
 		g_free(u);
 		return NULL;
 	}

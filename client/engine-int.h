@@ -121,6 +121,8 @@ char *engine_ipv6_apply_pending(struct vpn_engine *e);
 void engine_ipv6_forget(struct vpn_engine *e);
 
 /* engine-util.c */
+/* OpenSSL with its configuration, before any crypto. */
+bool engine_crypto_init(GError **error);
 void engine_rand(void *ctx, void *buf, size_t len);
 char *engine_ip_str(uint32_t addr_be); /* g_free */
 

@@ -427,7 +427,8 @@ bool vpn_probe_start(struct vpn_probe *p, GError **error)
 			    "profile %s: secret `ipsec-psk' is missing", p->profile->name);
 		return false;
 	}
-	if (!os_resolve_ipv4(p->profile->gateway, &p->server_ip, error))
+	if (!engine_crypto_init(error) ||
+	    !os_resolve_ipv4(p->profile->gateway, &p->server_ip, error))
 		return false;
 	core_timer_init(&p->timer, timer_fired, p);
 	p->deadline = g_timeout_add(PROBE_DEADLINE_MS, deadline_hit, p);

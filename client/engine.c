@@ -159,6 +159,8 @@ bool vpn_engine_connect(struct vpn_engine *e, GError **error)
 			    "profile %s: secret `%s' is missing", e->profile->name, missing[0]);
 		return false;
 	}
+	if (!engine_crypto_init(error))
+		return false;
 	g_mkdir_with_parents(e->state_dir, 0700);
 	if (!e->no_dns) {
 		g_autofree char *backup = os_resolv_backup_path(e->state_dir, e->resolv_conf);

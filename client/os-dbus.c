@@ -97,7 +97,8 @@ static int connect_address(const char *address, GError **error)
 		if (fd >= 0)
 			close(fd);
 	}
-	g_set_error(error, OS_ERROR, err, "D-Bus %s: %s", address, g_strerror(err));
+	if (error) /* no bus is the usual answer to os-dns.c's question: no g_strerror() */
+		g_set_error(error, OS_ERROR, err, "D-Bus %s: %s", address, g_strerror(err));
 	return -1;
 }
 

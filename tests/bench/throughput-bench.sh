@@ -21,7 +21,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${LAB_PREFIX:=btp}"
-: "${BENCH_MB:=32}"
+: "${BENCH_MB:=64}"
 : "${BENCH_ESP_SUITE:=aes128-sha1}"
 : "${BENCH_SERVER_RX:=inline}"
 . "$here/../e2e/lib/softether.sh"
