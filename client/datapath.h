@@ -69,6 +69,9 @@ struct vpn_datapath_ops {
 	void (*del_sa)(struct vpn_datapath *dp, uint32_t spi_in);
 	/* An ESP datagram that arrived on UDP 4500 (without a marker). */
 	void (*esp_rx)(struct vpn_datapath *dp, const uint8_t *pkt, size_t len);
+	/* The datagrams of one wakeup have all been through esp_rx: deliver what was held back
+	 * to be merged (NULL: nothing is held). */
+	void (*rx_flush)(struct vpn_datapath *dp);
 	/* One L2TP message to the LNS; -ENOTCONN (dropped) without an SA: fail closed. */
 	int (*l2tp_send)(struct vpn_datapath *dp, const uint8_t *pkt, size_t len);
 	/* The L2TP session is up: run PPP over it. The tunnel outlives the call. */

@@ -8,7 +8,8 @@
  *   -> [inner UDP | L2TP data hdr | PPP hdr | IP packet] built in headroom
  *   -> esp_encrypt -> runs of UDP 4500 datagrams (one GSO send each)
  *   UDP 4500 -> esp_decrypt -> inner UDP -> engine (L2TP core) -> PPP frame
- *   -> ppp_rx -> IP packet -> TUN write
+ *   -> ppp_rx -> IP packet -> TCP packets of one flow in a row merged (tun_gro)
+ *   -> TUN write, at the latest when the wakeup's datagrams are done
  *
  * Buffers are fixed in the struct: no allocation per packet.
  */
@@ -64,6 +65,7 @@ struct dp_user {
 	struct vpn_dp_stats st;
 	uint8_t pkt[DP_HEADROOM + DP_PKT_MAX];
 	uint8_t *tun_in; /* DP_TUN_READ_MAX bytes */
+	struct tun_gro gro; /* received TCP packets being merged, in a DP_TUN_READ_MAX frame */
 	uint8_t esp[DP_HEADROOM + DP_PKT_MAX + DP_ESP_SLACK];
 	uint8_t dec[DP_PKT_MAX + DP_ESP_SLACK];
 	/* TUN traffic of one wakeup, staged back to back and sealed as one batch (the AES of
@@ -305,10 +307,10 @@ static void on_ppp_event(void *ctx, const struct ppp_event *ev)
 	u->host.ppp_event(u->host.ctx, ev);
 }
 
-static void on_ppp_deliver(void *ctx, const uint8_t *pkt, size_t len, bool is_ipv6)
+/* One IP packet to the TUN as it is. */
+static void tun_write_plain(struct dp_user *u, const uint8_t *pkt, size_t len)
 {
 	static const uint8_t no_offload[TUN_VNET_HDR_LEN]; /* checksum complete, not GSO */
-	struct dp_user *u = ctx;
 	struct iovec iov[2] = {
 		{.iov_base = (void *)no_offload, .iov_len = sizeof(no_offload)},
 		{.iov_base = (void *)pkt, .iov_len = len},
@@ -319,6 +321,47 @@ static void on_ppp_deliver(void *ctx, const uint8_t *pkt, size_t len, bool is_ip
 		u->st.packets_in++;
 		u->st.bytes_in += len;
 	}
+}
+
+/* What tun_gro holds, to the TUN: one write for all its packets. */
+static void gro_flush(struct dp_user *u)
+{
+	unsigned nseg = u->gro.nseg;
+	size_t hdr_len = u->gro.hdr_len;
+	const uint8_t *frame;
+	size_t len = tun_gro_frame(&u->gro, &frame);
+
+	if (len && write(u->tun_fd, frame, len) == (ssize_t)len) {
+		u->st.packets_in += nseg;
+		u->st.bytes_in += len - TUN_VNET_HDR_LEN + (nseg - 1) * hdr_len;
+	}
+}
+
+static void on_ppp_deliver(void *ctx, const uint8_t *pkt, size_t len, bool is_ipv6)
+{
+	struct dp_user *u = ctx;
+
+	if (!u->tun_vnet) {
+		tun_write_plain(u, pkt, len);
+		return;
+	}
+	for (;;) {
+		switch (tun_gro_add(&u->gro, pkt, len)) {
+		case TUN_GRO_HELD:
+			return;
+		case TUN_GRO_FLUSH:
+			gro_flush(u);
+			continue;
+		case TUN_GRO_PASS:
+			tun_write_plain(u, pkt, len);
+			return;
+		}
+	}
+}
+
+static void dp_rx_flush(struct vpn_datapath *dp)
+{
+	gro_flush(to_user(dp));
 }
 
 static const struct ppp_callbacks ppp_cb = {
@@ -509,8 +552,10 @@ static void dp_free(struct vpn_datapath *dp)
 	secure_wipe(u->pkt, sizeof(u->pkt));
 	secure_wipe(u->tun_in, DP_TUN_READ_MAX);
 	secure_wipe(u->run, DP_RUN_MAX);
+	secure_wipe(u->gro.frame, DP_TUN_READ_MAX);
 	g_free(u->tun_in);
 	g_free(u->run);
+	g_free(u->gro.frame);
 	secure_wipe(u->dec, sizeof(u->dec));
 	g_free(u);
 }
@@ -520,6 +565,7 @@ static const struct vpn_datapath_ops userspace_ops = {
 	.add_sa = dp_add_sa,
 	.del_sa = dp_del_sa,
 	.esp_rx = dp_esp_rx,
+	.rx_flush = dp_rx_flush,
 	.l2tp_send = dp_l2tp_send,
 	.ppp_start = dp_ppp_start,
 	.ppp_rx = dp_ppp_rx,
@@ -559,9 +605,10 @@ struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, con
 
 	u->base.ops = &userspace_ops;
 	u->host = *host;
-	/* apart, and not zeroed: 128 KiB that are touched only as traffic needs them */
+	/* apart, and not zeroed: 192 KiB that are touched only as traffic needs them */
 	u->tun_in = g_malloc(DP_TUN_READ_MAX);
 	u->run = g_malloc(DP_RUN_MAX);
+	tun_gro_init(&u->gro, g_malloc(DP_TUN_READ_MAX), DP_TUN_READ_MAX);
 	u->profile = profile;
 	core_timer_init(&u->ppp_timer, ppp_timer_fired, u);
 	u->tun_vnet = true;
@@ -569,6 +616,7 @@ struct vpn_datapath *vpn_dp_userspace_new(const struct vpn_profile *profile, con
 	if (u->tun_fd < 0) {
 		g_free(u->tun_in);
 		g_free(u->run);
+		g_free(u->gro.frame);
 		g_free(u);
 		return NULL;
 	}

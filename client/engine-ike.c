@@ -352,6 +352,8 @@ static gboolean socket_readable(gint fd, GIOCondition cond, gpointer data)
 		else
 			rx_natt(e, buf, (size_t)n, now);
 	}
+	if (fd == e->fd4500 && e->dp && e->dp->ops->rx_flush)
+		e->dp->ops->rx_flush(e->dp);
 	/* one re-arm per batch: cores only move their deadlines when fed */
 	engine_ike_rearm(e);
 	engine_l2tp_rearm(e);

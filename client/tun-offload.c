@@ -167,3 +167,165 @@ size_t tun_offload_segment(const struct tun_offload_pkt *pkt, unsigned i, uint8_
 	put_u16(tcp + 16, inet_csum_fold(inet_csum_add(sum, tcp, tcp_len)));
 	return len;
 }
+
+/* ---- merging received TCP packets (GRO) ---- */
+
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_URG 0x20
+#define TCP_ECE 0x40
+
+void tun_gro_init(struct tun_gro *g, uint8_t *frame, size_t cap)
+{
+	memset(g, 0, sizeof(*g));
+	g->frame = frame;
+	g->cap = cap;
+}
+
+/* The TCP checksum of a whole packet (TCP at l4_off) checks out. */
+static bool tcp_csum_ok(const uint8_t *ip, size_t len, size_t l4_off, bool v6)
+{
+	uint8_t pseudo[8];
+	size_t tcp_len = len - l4_off;
+	uint32_t sum;
+
+	if (v6) {
+		sum = inet_csum_add(0, ip + 8, 32);
+		put_u32(pseudo, (uint32_t)tcp_len);
+		put_u32(pseudo + 4, 6);
+		sum = inet_csum_add(sum, pseudo, 8);
+	} else {
+		sum = inet_csum_add(0, ip + 12, 8);
+		put_u16(pseudo, 6);
+		put_u16(pseudo + 2, (uint16_t)tcp_len);
+		sum = inet_csum_add(sum, pseudo, 4);
+	}
+	return inet_csum_fold(inet_csum_add(sum, ip + l4_off, tcp_len)) == 0;
+}
+
+/* A packet that may be merged: IPv4 without options or fragments, or IPv6 without extension
+ * headers, carrying TCP data with at most ACK and PSH set, checksums right. Where TCP starts
+ * and its header length. */
+static bool gro_candidate(const uint8_t *ip, size_t len, size_t *l4_off, size_t *tcp_hl)
+{
+	bool v6 = len >= 40 && ip[0] >> 4 == 6;
+
+	if (v6) {
+		if (get_u16(ip + 4) + (size_t)40 != len || ip[6] != 6)
+			return false;
+		*l4_off = 40;
+	} else {
+		if (len < 20 || ip[0] != 0x45 || get_u16(ip + 2) != len ||
+		    (get_u16(ip + 6) & 0x3fff) || ip[9] != 6 ||
+		    inet_csum_fold(inet_csum_add(0, ip, 20)) != 0)
+			return false;
+		*l4_off = 20;
+	}
+	if (len < *l4_off + 20)
+		return false;
+	*tcp_hl = (size_t)(ip[*l4_off + 12] >> 4) * 4;
+	if (*tcp_hl < 20 || *l4_off + *tcp_hl >= len || /* no payload: nothing to merge */
+	    (ip[*l4_off + 13] & (TCP_FIN | TCP_SYN | TCP_RST | TCP_URG | TCP_CWR | TCP_ECE)))
+		return false;
+	return tcp_csum_ok(ip, len, *l4_off, v6);
+}
+
+/* The packet continues g's flow: same addresses and IP fields, same TCP header but for the
+ * sequence number (the next one), PSH and the checksum. */
+static bool gro_joins(const struct tun_gro *g, const uint8_t *ip, size_t len)
+{
+	const uint8_t *first = g->frame + TUN_VNET_HDR_LEN;
+	const uint8_t *t = ip + g->l4_off, *ft = first + g->l4_off;
+	size_t payload = len - g->hdr_len;
+
+	if (g->closed || (ip[0] >> 4 == 6) != g->v6 || len <= g->hdr_len || payload > g->mss ||
+	    g->len + payload > 65535 || TUN_VNET_HDR_LEN + g->len + payload > g->cap)
+		return false;
+	if (g->v6 ? memcmp(ip, first, 4) || ip[7] != first[7] || memcmp(ip + 8, first + 8, 32)
+		  : ip[1] != first[1] || ip[8] != first[8] || memcmp(ip + 12, first + 12, 8))
+		return false;
+	/* ports, then ack..window (sequence skipped), options; flags but PSH */
+	return !memcmp(t, ft, 4) && get_u32(t + 4) == g->next_seq && !memcmp(t + 8, ft + 8, 5) &&
+	       (t[13] & ~TCP_PSH) == (ft[13] & ~TCP_PSH) && !memcmp(t + 14, ft + 14, 2) &&
+	       !memcmp(t + 20, ft + 20, g->hdr_len - g->l4_off - 20);
+}
+
+enum tun_gro_verdict tun_gro_add(struct tun_gro *g, const uint8_t *ip, size_t len)
+{
+	size_t l4_off, tcp_hl, payload;
+
+	if (g->len) {
+		/* the cheap comparison first, then the same checks as for a first packet */
+		if (!gro_joins(g, ip, len) || !gro_candidate(ip, len, &l4_off, &tcp_hl) ||
+		    l4_off + tcp_hl != g->hdr_len)
+			return TUN_GRO_FLUSH;
+		payload = len - g->hdr_len;
+		memcpy(g->frame + TUN_VNET_HDR_LEN + g->len, ip + g->hdr_len, payload);
+		g->len += payload;
+		g->nseg++;
+		g->next_seq += (uint32_t)payload;
+		g->push |= ip[g->l4_off + 13] & TCP_PSH;
+		/* a shorter packet ends the super-segment */
+		g->closed = payload < g->mss;
+		return TUN_GRO_HELD;
+	}
+	if (TUN_VNET_HDR_LEN + len > g->cap || !gro_candidate(ip, len, &l4_off, &tcp_hl))
+		return TUN_GRO_PASS;
+	memcpy(g->frame + TUN_VNET_HDR_LEN, ip, len);
+	g->len = len;
+	g->nseg = 1;
+	g->v6 = ip[0] >> 4 == 6;
+	g->l4_off = l4_off;
+	g->hdr_len = l4_off + tcp_hl;
+	g->mss = len - g->hdr_len;
+	g->next_seq = get_u32(ip + l4_off + 4) + (uint32_t)g->mss;
+	/* Unlike a NIC's GRO, a push does not end the super-segment: what we hold goes to the
+	 * TUN at the end of this wakeup anyway, and servers such as SoftEther push every packet */
+	g->push = ip[l4_off + 13] & TCP_PSH;
+	g->closed = false;
+	return TUN_GRO_HELD;
+}
+
+size_t tun_gro_frame(struct tun_gro *g, const uint8_t **frame)
+{
+	uint8_t *f = g->frame, *ip = f + TUN_VNET_HDR_LEN, *tcp = ip + g->l4_off, pseudo[8];
+	size_t len = g->len, tcp_len = len - g->l4_off;
+	uint32_t sum;
+
+	if (!len)
+		return 0;
+	memset(f, 0, TUN_VNET_HDR_LEN);
+	if (g->nseg > 1) {
+		f[0] = VNET_F_NEEDS_CSUM;
+		f[1] = g->v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4;
+		f[2] = (uint8_t)g->hdr_len;
+		f[4] = (uint8_t)g->mss;
+		f[5] = (uint8_t)(g->mss >> 8);
+		f[6] = (uint8_t)g->l4_off;
+		f[8] = 16; /* the TCP checksum */
+		if (g->v6) {
+			put_u16(ip + 4, (uint16_t)tcp_len);
+			sum = inet_csum_add(0, ip + 8, 32);
+			put_u32(pseudo, (uint32_t)tcp_len);
+			put_u32(pseudo + 4, 6);
+			sum = inet_csum_add(sum, pseudo, 8);
+		} else {
+			put_u16(ip + 2, (uint16_t)len);
+			put_u16(ip + 10, 0);
+			put_u16(ip + 10, inet_csum_fold(inet_csum_add(0, ip, 20)));
+			sum = inet_csum_add(0, ip + 12, 8);
+			put_u16(pseudo, 6);
+			put_u16(pseudo + 2, (uint16_t)tcp_len);
+			sum = inet_csum_add(sum, pseudo, 4);
+		}
+		tcp[13] |= g->push;
+		/* NEEDS_CSUM: the field holds the pseudo header's sum, not complemented */
+		put_u16(tcp + 16, (uint16_t)~inet_csum_fold(sum));
+	}
+	*frame = f;
+	len += TUN_VNET_HDR_LEN;
+	g->len = 0;
+	g->nseg = 0;
+	g->closed = false;
+	return len;
+}

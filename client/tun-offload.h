@@ -10,6 +10,11 @@
  * a pending checksum, and cut a super-segment into the packets the TCP stack
  * would have sent (IPv4 id, IPv4/IPv6 length, TCP sequence and flags, both
  * checksums), one at a time into the caller's buffer.
+ *
+ * The other way (tun_gro_*), what GRO does for a NIC: TCP packets of one flow
+ * that arrive in a row are merged into one super-segment for one TUN write,
+ * so the local TCP stack takes dozens of packets at once. Each packet's
+ * checksums are verified before it joins (the kernel trusts a merged one).
  */
 #ifndef L2I_TUN_OFFLOAD_H
 #define L2I_TUN_OFFLOAD_H
@@ -46,5 +51,34 @@ size_t tun_offload_segment_len(const struct tun_offload_pkt *pkt, unsigned i);
  * is too small. */
 size_t tun_offload_segment(const struct tun_offload_pkt *pkt, unsigned i, uint8_t *out,
 			   size_t cap);
+
+/* ---- merging received TCP packets (GRO) ---- */
+
+/* A super-segment being built in a frame buffer of the caller's (TUN_VNET_HDR_LEN + 65535
+ * bytes suffice). */
+struct tun_gro {
+	uint8_t *frame;
+	size_t cap;
+	size_t len; /* IP bytes after the header; 0: empty */
+	unsigned nseg;
+	bool v6, closed;
+	size_t l4_off, hdr_len, mss;
+	uint32_t next_seq;
+	uint8_t push; /* PSH seen on any of the packets */
+};
+
+enum tun_gro_verdict {
+	TUN_GRO_HELD,  /* the packet is in g now */
+	TUN_GRO_FLUSH, /* g holds packets this one cannot join: write tun_gro_frame(), retry */
+	TUN_GRO_PASS,  /* g is empty and the packet cannot be merged: write it as it is */
+};
+
+void tun_gro_init(struct tun_gro *g, uint8_t *frame, size_t cap);
+/* Offer an IP packet (len bytes) that was received in order after what g holds. */
+enum tun_gro_verdict tun_gro_add(struct tun_gro *g, const uint8_t *ip, size_t len);
+/* The frame to write (virtio_net_hdr + packet) for what g holds, and g empty again; 0 when it
+ * held nothing. One packet goes out unchanged with a plain header; more as a GSO packet whose
+ * checksum is left to the kernel (it is not checked again: we did). */
+size_t tun_gro_frame(struct tun_gro *g, const uint8_t **frame);
 
 #endif

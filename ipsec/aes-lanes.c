@@ -12,18 +12,19 @@
 #include "aes-lanes.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 #define AESNI __attribute__((target("aes,sse4.1")))
 
+/* CPUID leaf 1, ECX: AES-NI (bit 25) and SSE4.1 (bit 19). */
 bool aes_lanes_supported(void)
 {
 	static int cached = -1;
+	unsigned a, b, c, d;
 
-	if (cached < 0) {
-		__builtin_cpu_init();
-		cached = __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse4.1");
-	}
+	if (cached < 0)
+		cached = __get_cpuid(1, &a, &b, &c, &d) && (c & 1u << 25) && (c & 1u << 19);
 	return cached;
 }
 

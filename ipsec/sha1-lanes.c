@@ -18,18 +18,21 @@ static const uint32_t sha1_iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x103254
 				    0xc3d2e1f0};
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 #define SHANI __attribute__((target("sha,sse4.1")))
 
+/* CPUID leaf 7, EBX bit 29: the SHA extensions; leaf 1, ECX bit 19: SSE4.1 (with SSSE3's
+ * byte shuffle, ECX bit 9). */
 bool sha1_lanes_supported(void)
 {
 	static int cached = -1;
+	unsigned a, b, c, d;
 
-	if (cached < 0) {
-		__builtin_cpu_init();
-		cached = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
-	}
+	if (cached < 0)
+		cached = __get_cpuid(1, &a, &b, &c, &d) && (c & 1u << 19) && (c & 1u << 9) &&
+			 __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & 1u << 29);
 	return cached;
 }
 

@@ -103,15 +103,17 @@ static int check_hook(void)
 	return 1; /* we can supply a secret, whatever the peer's name */
 }
 
-static int passwd_hook(char *user, char *passwd)
+/* (named apart from pppd's globals `user' and `passwd', which they would shadow) */
+static int passwd_hook(char *user_out, char *passwd_out)
 {
+	(void)user_out;
 	if (!load_secret())
 		return -1;
 	/* auth_reset() asks "is there a PAP password?" with passwd NULL */
-	if (!passwd)
+	if (!passwd_out)
 		return 1;
 	/* pppd passes buffers of MAXSECRETLEN; user stays what the `user` option set. */
-	snprintf(passwd, MAXSECRETLEN, "%s", secret);
+	snprintf(passwd_out, MAXSECRETLEN, "%s", secret);
 	return 1;
 }
 

@@ -183,6 +183,142 @@ static void test_complete_csum(void)
 	g_assert_cmphex(plain_csum(pseudo, 12, udp, 13), ==, 0);
 }
 
+/* Cut a super-segment, merge the packets again, cut the merged one: the same packets. */
+static void check_gro_round_trip(bool v6, size_t payload, uint16_t mss)
+{
+	static uint8_t frame[TUN_VNET_HDR_LEN + 65536], gro_buf[TUN_VNET_HDR_LEN + 65536];
+	static uint8_t segs[64][2048], again[2048];
+	size_t flen = build_super(frame, v6, payload, mss, 4242), seg_len[64], n;
+	struct tun_offload_pkt t, t2;
+	const uint8_t *out;
+	struct tun_gro g;
+
+	frame[TUN_VNET_HDR_LEN + (v6 ? 40 : 20) + 13] = 0x18; /* ACK PSH: no FIN, no CWR */
+	g_assert_cmpint(tun_offload_parse(frame, flen, &t), ==, 0);
+	g_assert_cmpuint(t.nseg, <=, 64);
+	tun_gro_init(&g, gro_buf, sizeof(gro_buf));
+	for (unsigned i = 0; i < t.nseg; i++) {
+		seg_len[i] = tun_offload_segment(&t, i, segs[i], sizeof(segs[i]));
+		g_assert_cmpint(tun_gro_add(&g, segs[i], seg_len[i]), ==, TUN_GRO_HELD);
+	}
+	n = tun_gro_frame(&g, &out);
+	g_assert_cmpuint(n, ==, flen);
+	g_assert_cmpuint(tun_gro_frame(&g, &out), ==, 0); /* empty again */
+	g_assert_cmpint(tun_offload_parse(gro_buf, flen, &t2), ==, 0);
+	if (t.nseg == 1) {
+		g_assert_false(t2.super); /* one packet goes out as it came */
+		g_assert_cmpmem(t2.ip, t2.len, segs[0], seg_len[0]);
+		return;
+	}
+	g_assert_true(t2.super);
+	g_assert_cmpuint(t2.nseg, ==, t.nseg);
+	g_assert_cmpuint(t2.mss, ==, mss);
+	{
+		/* the field left for the kernel holds the pseudo header's sum: completed as a
+		 * whole packet (what the kernel does when it forwards), the checksum is right */
+		static uint8_t whole[TUN_VNET_HDR_LEN + 65536];
+		struct tun_offload_pkt w;
+		size_t l4 = v6 ? 40 : 20, tcp_len = flen - TUN_VNET_HDR_LEN - l4;
+		uint8_t pseudo[40];
+
+		memcpy(whole, gro_buf, flen);
+		whole[1] = 0; /* not GSO: one packet whose checksum is pending */
+		g_assert_cmpint(tun_offload_parse(whole, flen, &w), ==, 0);
+		if (v6) {
+			memcpy(pseudo, src6, 16);
+			memcpy(pseudo + 16, dst6, 16);
+			put_u32(pseudo + 32, (uint32_t)tcp_len);
+			put_u32(pseudo + 36, 6);
+		} else {
+			memcpy(pseudo, src4, 4);
+			memcpy(pseudo + 4, dst4, 4);
+			put_u16(pseudo + 8, 6);
+			put_u16(pseudo + 10, (uint16_t)tcp_len);
+			g_assert_cmphex(plain_csum(w.ip, 20, NULL, 0), ==, 0);
+		}
+		g_assert_cmphex(plain_csum(pseudo, v6 ? 40 : 12, w.ip + l4, tcp_len), ==, 0);
+	}
+	for (unsigned i = 0; i < t2.nseg; i++) {
+		n = tun_offload_segment(&t2, i, again, sizeof(again));
+		g_assert_cmpmem(again, n, segs[i], seg_len[i]);
+	}
+}
+
+static void test_gro_round_trip(void)
+{
+	check_gro_round_trip(false, 60000, 1348);
+	check_gro_round_trip(false, 1348 * 4, 1348);
+	check_gro_round_trip(false, 700, 1348);
+	check_gro_round_trip(true, 30000, 1328);
+}
+
+/* What does not merge, and what closes a super-segment. */
+static void test_gro_refused(void)
+{
+	static uint8_t frame[TUN_VNET_HDR_LEN + 65536], gro_buf[TUN_VNET_HDR_LEN + 65536];
+	static uint8_t a[2048], b[2048], c[2048];
+	size_t flen = build_super(frame, false, 1000 * 3, 1000, 7), la, lb, lc;
+	uint8_t *tcp_b = b + 20;
+	struct tun_offload_pkt t;
+	const uint8_t *out;
+	struct tun_gro g;
+
+	frame[TUN_VNET_HDR_LEN + 20 + 13] = 0x10; /* ACK */
+	g_assert_cmpint(tun_offload_parse(frame, flen, &t), ==, 0);
+	la = tun_offload_segment(&t, 0, a, sizeof(a));
+	lb = tun_offload_segment(&t, 1, b, sizeof(b));
+	lc = tun_offload_segment(&t, 2, c, sizeof(c));
+	tun_gro_init(&g, gro_buf, sizeof(gro_buf));
+
+	/* out of order: b after nothing is fine, a after b is not */
+	g_assert_cmpint(tun_gro_add(&g, b, lb), ==, TUN_GRO_HELD);
+	g_assert_cmpint(tun_gro_add(&g, a, la), ==, TUN_GRO_FLUSH);
+	g_assert_cmpuint(tun_gro_frame(&g, &out), ==, TUN_VNET_HDR_LEN + lb);
+	g_assert_cmpmem(out + TUN_VNET_HDR_LEN, lb, b, lb); /* one packet: unchanged */
+	g_assert_cmphex(out[1], ==, 0);
+
+	/* another acknowledgment number */
+	g_assert_cmpint(tun_gro_add(&g, a, la), ==, TUN_GRO_HELD);
+	put_u32(tcp_b + 8, get_u32(tcp_b + 8) + 1);
+	g_assert_cmpint(tun_gro_add(&g, b, lb), ==, TUN_GRO_FLUSH);
+	put_u32(tcp_b + 8, get_u32(tcp_b + 8) - 1);
+
+	/* a corrupted packet does not join, and alone it goes out as it is */
+	b[30] ^= 1;
+	g_assert_cmpint(tun_gro_add(&g, b, lb), ==, TUN_GRO_FLUSH);
+	(void)tun_gro_frame(&g, &out);
+	g_assert_cmpint(tun_gro_add(&g, b, lb), ==, TUN_GRO_PASS);
+	b[30] ^= 1;
+
+	/* a shorter packet closes: nothing joins after it */
+	g_assert_cmpint(tun_gro_add(&g, a, la), ==, TUN_GRO_HELD);
+	g_assert_cmpint(tun_gro_add(&g, b, lb - 100), ==, TUN_GRO_FLUSH); /* lengths disagree */
+	put_u16(b + 2, (uint16_t)(lb - 100));
+	put_u16(b + 10, 0);
+	put_u16(b + 10, inet_csum_fold(inet_csum_add(0, b, 20)));
+	{
+		/* a valid shorter packet: fix its TCP checksum too */
+		uint8_t pseudo[12];
+
+		memcpy(pseudo, src4, 4);
+		memcpy(pseudo + 4, dst4, 4);
+		put_u16(pseudo + 8, 6);
+		put_u16(pseudo + 10, (uint16_t)(lb - 100 - 20));
+		put_u16(tcp_b + 16, 0);
+		put_u16(tcp_b + 16, plain_csum(pseudo, 12, tcp_b, lb - 100 - 20));
+	}
+	g_assert_cmpint(tun_gro_add(&g, b, lb - 100), ==, TUN_GRO_HELD);
+	g_assert_cmpint(tun_gro_add(&g, c, lc), ==, TUN_GRO_FLUSH);
+	(void)tun_gro_frame(&g, &out);
+
+	/* no payload, SYN, IPv4 options: never merged */
+	c[33] = 0x12; /* SYN ACK */
+	g_assert_cmpint(tun_gro_add(&g, c, lc), ==, TUN_GRO_PASS);
+	a[0] = 0x46;
+	g_assert_cmpint(tun_gro_add(&g, a, la), ==, TUN_GRO_PASS);
+	g_assert_cmpint(tun_gro_add(&g, a, 40), ==, TUN_GRO_PASS);
+}
+
 static void test_refused(void)
 {
 	static uint8_t f[TUN_VNET_HDR_LEN + 65536];
@@ -217,5 +353,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/client/tun-offload/segment-v6", test_segment_v6);
 	g_test_add_func("/client/tun-offload/complete-csum", test_complete_csum);
 	g_test_add_func("/client/tun-offload/refused", test_refused);
+	g_test_add_func("/client/tun-offload/gro-round-trip", test_gro_round_trip);
+	g_test_add_func("/client/tun-offload/gro-refused", test_gro_refused);
 	return g_test_run();
 }

@@ -2,10 +2,12 @@
 /*
  * TUN offloads against the kernel's own TCP: two network namespaces, each with a TUN that
  * has TSO on (os_tun_open), and this process relaying between them the way the userspace
- * data path does: a super-segment read on one side is cut with tun_offload_segment() and
- * the packets are written to the other side as plain packets, whose kernel then checks
- * every IP and TCP checksum. 8 MiB go each way over IPv4 and over IPv6, and arrive intact;
- * and the relay must have cut super-segments (else offload was off and nothing was shown).
+ * data path does: a super-segment read on one side is cut with tun_offload_segment(). In
+ * one test the packets go to the other side as plain packets, whose kernel then checks
+ * every IP and TCP checksum; in the other they are merged again with tun_gro_add() (as the
+ * data path does with what it receives) and written as GSO packets, which that kernel's
+ * TCP takes whole. 8 MiB go each way over IPv4 and over IPv6 and arrive intact, and the
+ * relay must have cut (and merged) super-segments, else nothing was shown.
  * Servers do not catch a bad checksum here: SoftEther's stack ignores them, and Linux takes
  * UDP-encapsulated transport-mode ESP as checksum-verified (esp4 sets CHECKSUM_UNNECESSARY).
  */
@@ -35,7 +37,10 @@ struct side {
 };
 
 static struct side a, b;
-static unsigned supers, packets;
+static unsigned supers, packets, merged;
+static bool use_gro;
+static uint8_t gro_buf[TUN_VNET_HDR_LEN + 65536];
+static struct tun_gro gro;
 
 static void sh(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 static void sh(const char *fmt, ...)
@@ -77,6 +82,38 @@ static void put_plain(int fd, const uint8_t *ip, size_t len)
 		packets++;
 }
 
+static void gro_flush(int fd)
+{
+	unsigned nseg = gro.nseg;
+	const uint8_t *f;
+	size_t len = tun_gro_frame(&gro, &f);
+
+	if (len && write(fd, f, len) == (ssize_t)len) {
+		packets += nseg;
+		merged += nseg > 1;
+	}
+}
+
+/* One packet towards fd: as it is, or through the merger. */
+static void put(int fd, const uint8_t *ip, size_t len)
+{
+	if (!use_gro) {
+		put_plain(fd, ip, len);
+		return;
+	}
+	for (;;) {
+		enum tun_gro_verdict v = tun_gro_add(&gro, ip, len);
+
+		if (v == TUN_GRO_HELD)
+			return;
+		if (v == TUN_GRO_PASS) {
+			put_plain(fd, ip, len);
+			return;
+		}
+		gro_flush(fd);
+	}
+}
+
 /* One read from `from`, relayed to `to`. */
 static void relay(int from, int to)
 {
@@ -88,16 +125,17 @@ static void relay(int from, int to)
 		return;
 	g_assert_cmpint(tun_offload_parse(frame, (size_t)n, &t), ==, 0);
 	if (!t.super) {
-		put_plain(to, t.ip, t.len);
-		return;
-	}
-	supers++;
-	for (unsigned i = 0; i < t.nseg; i++) {
-		size_t len = tun_offload_segment(&t, i, seg, sizeof(seg));
+		put(to, t.ip, t.len);
+	} else {
+		supers++;
+		for (unsigned i = 0; i < t.nseg; i++) {
+			size_t len = tun_offload_segment(&t, i, seg, sizeof(seg));
 
-		g_assert_cmpuint(len, >, 0);
-		put_plain(to, seg, len);
+			g_assert_cmpuint(len, >, 0);
+			put(to, seg, len);
+		}
 	}
+	gro_flush(to); /* the end of a batch, as at the end of a wakeup */
 }
 
 static uint8_t pattern(size_t i)
@@ -184,11 +222,14 @@ static pid_t endpoint(bool server, int family, const char *addr)
 	_exit(ok ? 0 : 1);
 }
 
-static void transfer(int family, const char *server_addr)
+static void transfer(int family, const char *server_addr, bool with_gro)
 {
 	pid_t pids[2] = {endpoint(true, family, server_addr), endpoint(false, family, server_addr)};
 	int done = 0, status;
-	unsigned supers0 = supers;
+	unsigned supers0 = supers, merged0 = merged;
+
+	use_gro = with_gro;
+	tun_gro_init(&gro, gro_buf, sizeof(gro_buf));
 
 	while (done < 2) {
 		struct pollfd p[2] = {{a.tun, POLLIN, 0}, {b.tun, POLLIN, 0}};
@@ -210,18 +251,31 @@ static void transfer(int family, const char *server_addr)
 			}
 		}
 	}
-	g_test_message("%u super-segments cut, %u packets written", supers - supers0, packets);
+	g_test_message("%u super-segments cut, %u merged again, %u packets written",
+		       supers - supers0, merged - merged0, packets);
 	g_assert_cmpuint(supers - supers0, >, 0);
+	if (with_gro)
+		g_assert_cmpuint(merged - merged0, >, 0);
 }
 
 static void test_tcp_v4(void)
 {
-	transfer(AF_INET, "10.77.0.2");
+	transfer(AF_INET, "10.77.0.2", false);
 }
 
 static void test_tcp_v6(void)
 {
-	transfer(AF_INET6, "fd77::2");
+	transfer(AF_INET6, "fd77::2", false);
+}
+
+static void test_tcp_v4_gro(void)
+{
+	transfer(AF_INET, "10.77.0.2", true);
+}
+
+static void test_tcp_v6_gro(void)
+{
+	transfer(AF_INET6, "fd77::2", true);
 }
 
 int main(int argc, char **argv)
@@ -235,5 +289,7 @@ int main(int argc, char **argv)
 	side_up(&a, "l2ira%d", "10.77.0.1", "10.77.0.2", "fd77::1", "fd77::2");
 	g_test_add_func("/tun-relay/tcp-v4", test_tcp_v4);
 	g_test_add_func("/tun-relay/tcp-v6", test_tcp_v6);
+	g_test_add_func("/tun-relay/tcp-v4-merged", test_tcp_v4_gro);
+	g_test_add_func("/tun-relay/tcp-v6-merged", test_tcp_v6_gro);
 	return g_test_run();
 }
