@@ -507,13 +507,14 @@ static gboolean tun_readable(gint fd, GIOCondition cond, gpointer data)
 			continue;
 		if (n <= 0)
 			break;
-		if (u->ppp && u->out && hdr) {
+		if (!u->ppp || !u->out) {
+			done++; /* nothing may leave yet: dropped */
+		} else if (hdr) {
 			done += tun_offloaded(u, at, (size_t)n);
-			continue;
-		}
-		if (u->ppp && u->out)
+		} else {
 			tun_packet(u, at, (size_t)n);
-		done++;
+			done++;
+		}
 	}
 	run_flush(u);
 	return G_SOURCE_CONTINUE;

@@ -39,6 +39,28 @@ static int complete_csum(uint8_t *ip, size_t len, size_t start, size_t offset)
 	return 0;
 }
 
+/* The TCP pseudo header's sum (RFC 793 / RFC 8200 section 8.1) for tcp_len bytes of TCP. */
+static uint32_t pseudo_sum(const uint8_t *ip, bool v6, size_t tcp_len)
+{
+	uint8_t tail[8];
+
+	if (v6) {
+		put_u32(tail, (uint32_t)tcp_len);
+		put_u32(tail + 4, 6);
+		return inet_csum_add(inet_csum_add(0, ip + 8, 32), tail, 8);
+	}
+	put_u16(tail, 6); /* zero, protocol */
+	put_u16(tail + 2, (uint16_t)tcp_len);
+	return inet_csum_add(inet_csum_add(0, ip + 12, 8), tail, 4);
+}
+
+/* A new IPv4 header checksum over hl bytes. */
+static void ipv4_set_csum(uint8_t *ip, size_t hl)
+{
+	put_u16(ip + 10, 0);
+	put_u16(ip + 10, inet_csum_fold(inet_csum_add(0, ip, hl)));
+}
+
 /* The IP header of a TCP super-segment: where TCP starts. */
 static int super_ip(const uint8_t *ip, size_t len, bool v6, size_t *l4_off)
 {
@@ -131,8 +153,7 @@ size_t tun_offload_segment(const struct tun_offload_pkt *pkt, unsigned i, uint8_
 			   size_t cap)
 {
 	size_t start = (size_t)i * pkt->mss, n, len, tcp_len;
-	uint8_t *tcp = out + pkt->l4_off, pseudo[8];
-	uint32_t sum;
+	uint8_t *tcp = out + pkt->l4_off;
 
 	len = tun_offload_segment_len(pkt, i);
 	if (!len || cap < len)
@@ -145,18 +166,9 @@ size_t tun_offload_segment(const struct tun_offload_pkt *pkt, unsigned i, uint8_
 	if (!pkt->v6) {
 		put_u16(out + 2, (uint16_t)len);
 		put_u16(out + 4, (uint16_t)(get_u16(out + 4) + i));
-		put_u16(out + 10, 0);
-		put_u16(out + 10, inet_csum_fold(inet_csum_add(0, out, pkt->l4_off)));
-		sum = inet_csum_add(0, out + 12, 8); /* source and destination */
-		put_u16(pseudo, 6); /* zero, protocol */
-		put_u16(pseudo + 2, (uint16_t)tcp_len);
-		sum = inet_csum_add(sum, pseudo, 4);
+		ipv4_set_csum(out, pkt->l4_off);
 	} else {
 		put_u16(out + 4, (uint16_t)tcp_len);
-		sum = inet_csum_add(0, out + 8, 32);
-		put_u32(pseudo, (uint32_t)tcp_len);
-		put_u32(pseudo + 4, 6);
-		sum = inet_csum_add(sum, pseudo, 8);
 	}
 	put_u32(tcp + 4, get_u32(tcp + 4) + (uint32_t)start);
 	if (i + 1 < pkt->nseg)
@@ -164,7 +176,8 @@ size_t tun_offload_segment(const struct tun_offload_pkt *pkt, unsigned i, uint8_
 	if (i)
 		tcp[13] &= (uint8_t)~TCP_CWR;
 	put_u16(tcp + 16, 0);
-	put_u16(tcp + 16, inet_csum_fold(inet_csum_add(sum, tcp, tcp_len)));
+	put_u16(tcp + 16, inet_csum_fold(inet_csum_add(pseudo_sum(out, pkt->v6, tcp_len), tcp,
+							tcp_len)));
 	return len;
 }
 
@@ -185,22 +198,10 @@ void tun_gro_init(struct tun_gro *g, uint8_t *frame, size_t cap)
 /* The TCP checksum of a whole packet (TCP at l4_off) checks out. */
 static bool tcp_csum_ok(const uint8_t *ip, size_t len, size_t l4_off, bool v6)
 {
-	uint8_t pseudo[8];
 	size_t tcp_len = len - l4_off;
-	uint32_t sum;
 
-	if (v6) {
-		sum = inet_csum_add(0, ip + 8, 32);
-		put_u32(pseudo, (uint32_t)tcp_len);
-		put_u32(pseudo + 4, 6);
-		sum = inet_csum_add(sum, pseudo, 8);
-	} else {
-		sum = inet_csum_add(0, ip + 12, 8);
-		put_u16(pseudo, 6);
-		put_u16(pseudo + 2, (uint16_t)tcp_len);
-		sum = inet_csum_add(sum, pseudo, 4);
-	}
-	return inet_csum_fold(inet_csum_add(sum, ip + l4_off, tcp_len)) == 0;
+	return inet_csum_fold(inet_csum_add(pseudo_sum(ip, v6, tcp_len), ip + l4_off, tcp_len)) ==
+	       0;
 }
 
 /* A packet that may be merged: IPv4 without options or fragments, or IPv6 without extension
@@ -288,9 +289,8 @@ enum tun_gro_verdict tun_gro_add(struct tun_gro *g, const uint8_t *ip, size_t le
 
 size_t tun_gro_frame(struct tun_gro *g, const uint8_t **frame)
 {
-	uint8_t *f = g->frame, *ip = f + TUN_VNET_HDR_LEN, *tcp = ip + g->l4_off, pseudo[8];
+	uint8_t *f = g->frame, *ip = f + TUN_VNET_HDR_LEN, *tcp = ip + g->l4_off;
 	size_t len = g->len, tcp_len = len - g->l4_off;
-	uint32_t sum;
 
 	if (!len)
 		return 0;
@@ -305,22 +305,13 @@ size_t tun_gro_frame(struct tun_gro *g, const uint8_t **frame)
 		f[8] = 16; /* the TCP checksum */
 		if (g->v6) {
 			put_u16(ip + 4, (uint16_t)tcp_len);
-			sum = inet_csum_add(0, ip + 8, 32);
-			put_u32(pseudo, (uint32_t)tcp_len);
-			put_u32(pseudo + 4, 6);
-			sum = inet_csum_add(sum, pseudo, 8);
 		} else {
 			put_u16(ip + 2, (uint16_t)len);
-			put_u16(ip + 10, 0);
-			put_u16(ip + 10, inet_csum_fold(inet_csum_add(0, ip, 20)));
-			sum = inet_csum_add(0, ip + 12, 8);
-			put_u16(pseudo, 6);
-			put_u16(pseudo + 2, (uint16_t)tcp_len);
-			sum = inet_csum_add(sum, pseudo, 4);
+			ipv4_set_csum(ip, 20);
 		}
 		tcp[13] |= g->push;
 		/* NEEDS_CSUM: the field holds the pseudo header's sum, not complemented */
-		put_u16(tcp + 16, (uint16_t)~inet_csum_fold(sum));
+		put_u16(tcp + 16, (uint16_t)~inet_csum_fold(pseudo_sum(ip, g->v6, tcp_len)));
 	}
 	*frame = f;
 	len += TUN_VNET_HDR_LEN;

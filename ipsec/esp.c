@@ -169,12 +169,19 @@ static bool iv_gen_init(struct esp_sa *sa, const struct rand_source *rnd)
 	return ok;
 }
 
+/* The block the IV key encrypts for packet seq. */
+static void iv_nonce(uint8_t nonce[16], uint32_t seq)
+{
+	memset(nonce, 0, 12);
+	put_u32(nonce + 12, seq);
+}
+
 static bool iv_gen(struct esp_sa *sa, uint32_t seq, uint8_t *iv)
 {
-	uint8_t nonce[16] = {0}, block[16];
+	uint8_t nonce[16], block[16];
 	int outl;
 
-	put_u32(nonce + 12, seq);
+	iv_nonce(nonce, seq);
 	if (!EVP_EncryptUpdate(sa->iv_gen, block, &outl, nonce, sizeof(nonce)) || outl != 16)
 		return false;
 	memcpy(iv, block, sa->iv_len);
@@ -354,8 +361,8 @@ static bool seal_evp(struct esp_sa *sa, uint8_t *out, size_t ct_len, uint32_t se
 	return ok;
 }
 
-/* Up to AES_LANES_MAX framed CBC packets: IVs (AES of the nonces under the IV key, as
- * iv_gen() does), the ciphers side by side, then each ICV. */
+/* Up to AES_LANES_MAX framed CBC packets: the IVs (what iv_gen() makes, in lanes), the
+ * ciphers side by side, then each ICV. */
 static bool seal_lanes(struct esp_sa *sa, struct esp_batch_pkt *pkts, const size_t *ct_len,
 		       unsigned n, uint32_t first_seq)
 {
@@ -368,8 +375,7 @@ static bool seal_lanes(struct esp_sa *sa, struct esp_batch_pkt *pkts, const size
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *iv = pkts[i].out + ESP_HDR_LEN;
 
-		memset(iv, 0, 12);
-		put_u32(iv + 12, first_seq + i);
+		iv_nonce(iv, first_seq + i);
 		ivs[i] = (struct aes_lane){.data = iv, .iv = zero_iv, .blocks = 1};
 		cts[i] = (struct aes_lane){.data = iv + 16, .iv = iv, .blocks = ct_len[i] / 16};
 	}
@@ -441,10 +447,9 @@ int esp_encrypt(struct esp_sa *sa, uint8_t next_header, const uint8_t *payload, 
 	uint8_t *at;
 	int r;
 
+	/* the batch checks all of this too, but the payload has to be moved in place first */
 	if (sa->dir != ESP_DIR_OUTBOUND || len > ESP_MAX_PAYLOAD)
 		return -EINVAL;
-	if (sa->seq == UINT32_MAX)
-		return -EOVERFLOW;
 	if (esp_encrypt_len(sa, len) > cap)
 		return -ENOBUFS;
 	at = out + esp_payload_offset(sa);

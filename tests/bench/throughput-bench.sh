@@ -96,42 +96,6 @@ counters() { # bytes_in bytes_out packets_in packets_out from status --json
 print(j["bytes_in"], j["bytes_out"], j["packets_in"], j["packets_out"])' "$LAB_DIR/status.json"
 }
 
-# A server in the server's namespace that sends MB MiB to whoever connects (the download).
-source_start() {
-	ip netns exec "$LAB_SRV_NS" python3 - "$LAB_SINK_IP" 5002 "$BENCH_MB" <<-'EOF' &
-		import os, socket, sys
-		ip, port, mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-		s = socket.socket()
-		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-		s.bind((ip, port))
-		s.listen(1)
-		s.settimeout(300)
-		c, _ = s.accept()
-		chunk = os.urandom(1 << 20)
-		for _ in range(mb):
-		    c.sendall(chunk)
-		c.close()
-	EOF
-	SOURCE_PID=$!
-	lab_on_cleanup "kill $SOURCE_PID 2>/dev/null; wait $SOURCE_PID 2>/dev/null; true"
-	lab_wait_for 10 "source on $LAB_SINK_IP:5002" tcp_listening "$LAB_SRV_NS" 5002 ||
-		lab_die "download source did not start"
-}
-
-download() {
-	ip netns exec "$LAB_CLI_NS" timeout 300 python3 - "$LAB_SINK_IP" 5002 <<-'EOF'
-		import socket, sys
-		c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
-		n = 0
-		while True:
-		    b = c.recv(1 << 16)
-		    if not b:
-		        break
-		    n += len(b)
-		print(n)
-	EOF
-}
-
 # measure NAME CMD...: CPU, ticks, counters and wall around CMD; one result line.
 measure() {
 	local name=$1 c0 c1 k0 k1 n0 n1 t0 t1 w0 w1 d0 d1 perf_pid=
@@ -170,10 +134,14 @@ upload() {
 		lab_die "upload of $BENCH_MB MiB failed or took over 300 s"
 	lab_wait_for 10 "sink result" test -s "$LAB_DIR/upload.sink" || lab_die "TCP sink wrote no result"
 }
+
 download_check() {
 	local got
-	got=$(download)
-	[[ $got == $((BENCH_MB << 20)) ]] || lab_die "download: got '$got' bytes, wanted $((BENCH_MB << 20))"
+	got=$(tcp_fetch "$LAB_CLI_NS" "$LAB_SINK_IP" 5002 300) || lab_die "download failed or took over 300 s"
+	lab_wait_for 10 "source result" test -s "$LAB_DIR/download.source" ||
+		lab_die "TCP source wrote no result"
+	[[ $got == "$(cat "$LAB_DIR/download.source")" ]] ||
+		lab_die "download: received '$got', sent '$(cat "$LAB_DIR/download.source")'"
 }
 
 : >"$LAB_DIR/results"
@@ -184,7 +152,7 @@ measure upload upload
 [[ $(cut -d' ' -f1,2 "$LAB_DIR/upload.sink") == "$want" ]] ||
 	lab_die "upload: the sink received '$(cat "$LAB_DIR/upload.sink")', sent '$want'"
 rm -f "$LAB_DIR/upload.data"
-source_start
+tcp_source_start "$LAB_SRV_NS" "$LAB_SINK_IP" 5002 "$BENCH_MB" "$LAB_DIR/download.source"
 measure download download_check
 hwm=$(awk '/^VmHWM:/ {print $2}' /proc/"$pid"/status)
 

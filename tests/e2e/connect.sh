@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # (d) connect: interface up with 192.168.30.x, ping the virtual gateway through the tunnel, 10 MiB
-# TCP with matching SHA-256, status --json, disconnect leaves no trace.
+# TCP each way with matching SHA-256, status --json, disconnect leaves no trace.
 # With LAB_NAT=1 (nat.sh): the same from behind an nftables masquerade, stopped with SIGINT.
 set -euo pipefail
 here=$(dirname "$0")
@@ -49,6 +49,8 @@ lab_log "ping: $(grep -E 'received|rtt' <<<"$out" | tr '\n' ' ')"
 
 # SecureNAT opens the client's TCP connection from inside the server's namespace.
 tcp_transfer_check "$ns" "$LAB_SRV_NS" "$LAB_SINK_IP" 5001 "$E2E_TCP_MB" 180
+# and back: received packets merged into GSO writes to the TUN (tun_gro) must arrive intact
+tcp_download_check "$LAB_SRV_NS" "$ns" "$LAB_SINK_IP" 5002 "$E2E_TCP_MB" 180
 
 client_run "$ns" 10 "$LAB_DIR/status.json" status --json
 ((CLIENT_RC == 0)) || lab_die "status --json exited $CLIENT_RC:"$'\n'"$(client_output "$LAB_DIR/status.json")"

@@ -6,6 +6,11 @@
 #   tcp_sink_start NS IP PORT OUTFILE   (returns when listening; OUTFILE gets "<sha256> <bytes>")
 #   tcp_send NS IP PORT FILE SECONDS    (returns when the sink has closed the connection)
 #   tcp_transfer_check SRC_NS DST_NS IP PORT MBYTES SECONDS
+# The other way round (a download): a source sends MBYTES of random bytes to whoever connects.
+#   tcp_source_start NS IP PORT MBYTES OUTFILE  (returns when listening; OUTFILE gets
+#                                               "<sha256> <bytes>" of what it sent)
+#   tcp_fetch NS IP PORT SECONDS                (prints "<sha256> <bytes>" of what it received)
+#   tcp_download_check SRC_NS DST_NS IP PORT MBYTES SECONDS  (DST_NS fetches from SRC_NS)
 
 tcp_sink_start() {
 	local ns=$1 ip=$2 port=$3 out=$4
@@ -32,6 +37,47 @@ tcp_sink_start() {
 	lab_on_cleanup "kill $TCP_SINK_PID 2>/dev/null; wait $TCP_SINK_PID 2>/dev/null; true"
 	lab_wait_for 10 "TCP sink on $ip:$port" tcp_listening "$ns" "$port" ||
 		lab_die "TCP sink did not start in $ns"
+}
+
+tcp_source_start() {
+	local ns=$1 ip=$2 port=$3 mb=$4 out=$5
+	ip netns exec "$ns" python3 - "$ip" "$port" "$mb" "$out" <<-'EOF' &
+		import hashlib, os, socket, sys
+		ip, port, mb, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+		s = socket.socket()
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind((ip, port))
+		s.listen(1)
+		s.settimeout(300)
+		c, _ = s.accept()
+		h = hashlib.sha256()
+		for _ in range(mb):
+		    chunk = os.urandom(1 << 20)
+		    h.update(chunk)
+		    c.sendall(chunk)
+		c.close()
+		open(out, "w").write(f"{h.hexdigest()} {mb << 20}\n")
+	EOF
+	TCP_SOURCE_PID=$!
+	lab_on_cleanup "kill $TCP_SOURCE_PID 2>/dev/null; wait $TCP_SOURCE_PID 2>/dev/null; true"
+	lab_wait_for 10 "TCP source on $ip:$port" tcp_listening "$ns" "$port" ||
+		lab_die "TCP source did not start in $ns"
+}
+
+tcp_fetch() {
+	local ns=$1 ip=$2 port=$3 secs=$4
+	ip netns exec "$ns" timeout "$secs" python3 - "$ip" "$port" <<-'EOF'
+		import hashlib, socket, sys
+		c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
+		h, n = hashlib.sha256(), 0
+		while True:
+		    b = c.recv(1 << 16)
+		    if not b:
+		        break
+		    h.update(b)
+		    n += len(b)
+		print(h.hexdigest(), n)
+	EOF
 }
 
 tcp_listening() { [[ -n $(ip netns exec "$1" ss -Hlnt "sport = :$2") ]]; }
@@ -68,4 +114,19 @@ tcp_transfer_check() {
 	TCP_PEER=$(cut -d' ' -f3 "$out")
 	lab_log "TCP: $mb MiB to $ip:$port in $ms ms ($((mb * 8 * 1000 / (ms > 0 ? ms : 1))) Mbit/s), sha256 matches (sink saw $TCP_PEER)"
 	rm -f "$data"
+}
+
+tcp_download_check() {
+	local src=$1 dst=$2 ip=$3 port=$4 mb=$5 secs=$6 out=$LAB_DIR/tcp.source got t0 ms
+	rm -f "$out"
+	tcp_source_start "$src" "$ip" "$port" "$mb" "$out"
+	t0=$(lab_ms)
+	got=$(tcp_fetch "$dst" "$ip" "$port" "$secs") ||
+		lab_die "TCP download of $mb MiB from $ip:$port failed or took over $secs s"
+	ms=$(($(lab_ms) - t0))
+	lab_wait_for 10 "source result" test -s "$out" || lab_die "TCP source wrote no result"
+	wait "$TCP_SOURCE_PID" 2>/dev/null || true
+	[[ $got == "$(cat "$out")" ]] ||
+		lab_die "TCP download mismatch: sent '$(cat "$out")', received '$got'"
+	lab_log "TCP: $mb MiB from $ip:$port in $ms ms ($((mb * 8 * 1000 / (ms > 0 ? ms : 1))) Mbit/s), sha256 matches"
 }
